@@ -1,0 +1,98 @@
+"""Typed records passed between stages: plain frozen dataclasses, no database, no Scrapy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as extracted from one page (or read from a labelled corpus)."""
+
+    url: str  # canonical URL
+    title: str
+    text: str  # body text, paragraphs separated by blank lines
+    lead: str | None = None  # chapô, else the meta description
+    published: datetime | None = None  # timezone-aware
+    updated: datetime | None = None  # timezone-aware
+    authors: tuple[str, ...] = ()
+    outlet: str | None = None
+    language: str | None = None
+    description: str | None = None  # meta / OpenGraph description
+
+    @property
+    def published_date(self) -> date | None:
+        return self.published.date() if self.published else None
+
+
+@dataclass(frozen=True)
+class ProviderMention:
+    """A cloud or hosting provider named in an article."""
+
+    name: str  # canonical name (FORMAT.md table), or the name as written
+    count: int
+    sentence: str  # the sentence of the first mention
+    offset: int  # character offset of the first mention in the classified text
+    alias: str  # the form that matched first
+
+
+@dataclass(frozen=True)
+class FrameMention:
+    """A certification or legal frame named in an article (SecNumCloud, Cloud Act, ...)."""
+
+    name: str
+    count: int
+    sentence: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One statement of a target date for the HDH migration, with its evidence."""
+
+    deadline: date  # last day of the period named
+    precision: str  # year | half | quarter | season | month | day
+    role: str  # current | former
+    sentence: str
+    offset: int  # offset of the sentence in the classified text
+    phrase: str  # the date phrase matched
+    cue: str | None = None  # the words that set the role
+    bound: str | None = None  # "not_before" for a lower bound
+    scope: str | None = None  # "interim" for an interim step
+
+    @property
+    def is_target(self) -> bool:
+        """A current, full-migration, non-bound statement: what the timeline follows."""
+        return self.role == "current" and self.bound is None and self.scope is None
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A move of the target reported by the article itself."""
+
+    from_deadline: date
+    from_precision: str
+    to_deadline: date
+    to_precision: str
+
+
+@dataclass(frozen=True)
+class Relevance:
+    relevant: bool
+    score: float
+    reasons: tuple[str, ...] = ()  # e.g. "title:health data hub", "body:migration"
+
+
+@dataclass(frozen=True)
+class Classification:
+    relevance: Relevance
+    providers: tuple[ProviderMention, ...] = ()
+    frames: tuple[FrameMention, ...] = ()
+    deadlines: tuple[Deadline, ...] = ()
+    shift: Shift | None = None
+    version: str = field(default="")
+
+    @property
+    def relevant(self) -> bool:
+        return self.relevance.relevant

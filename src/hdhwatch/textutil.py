@@ -1,0 +1,73 @@
+"""Text helpers shared by the stages: accent folding that keeps offsets, sentence splitting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if len(base) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, normalise apostrophes, spaces and dashes.
+
+    The result has exactly the length of the input, so an offset found in the
+    folded text is the offset in the original.
+    """
+    text = text.translate(_APOSTROPHES).translate(_SPACES).translate(_DASHES)
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch.lower())
+        else:
+            low = ch.lower()
+            folded = _fold_char(low if len(low) == 1 else ch)
+            out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+def unaccent(text: str) -> str:
+    """Accent-insensitive form for search: folded, not length-preserving-sensitive."""
+    return fold(text)
+
+
+# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) and
+# whitespace, or at a paragraph break. Abbreviations common in French press are kept.
+_ABBREVIATIONS = ("M.", "MM.", "Mme.", "Dr.", "St.", "p.", "n°.", "cf.", "etc.", "vol.", "av.", "J.-C.")
+_BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]?\s+(?=[«\"(\[]?\s?[A-ZÀ-ÖØ-Þ0-9«\"(\[])|\n\s*\n")
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """Split text into ``(offset, sentence)`` pairs; offsets index ``text``.
+
+    Linear in the size of the input; never raises.
+    """
+    result: list[tuple[int, str]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start()
+        chunk = text[start:end]
+        tail = chunk.rstrip()
+        if any(tail.endswith(abbr) for abbr in _ABBREVIATIONS) and "\n\n" not in match.group():
+            continue
+        _append(result, text, start, match.end() if match.group().strip() else end)
+        start = match.end()
+    _append(result, text, start, len(text))
+    return result
+
+
+def _append(result: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        result.append((start + (len(chunk) - len(chunk.lstrip())), stripped))
