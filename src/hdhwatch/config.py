@@ -217,3 +217,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_max_attempts=int(mail.get("max_attempts", 8)),
         public_url=mail.get("public_url", ""),
     )
+
+
+def child_environment(settings: Settings) -> dict[str, str]:
+    """The environment for a crawl subprocess: this one, pinned to these settings."""
+    env = dict(os.environ)
+    env.update(
+        HDHWATCH_CONFIG_DIR=str(settings.config_dir),
+        HDHWATCH_DATA_DIR=str(settings.data_dir),
+        HDHWATCH_DATABASE_URL=settings.database_url,
+    )
+    return env

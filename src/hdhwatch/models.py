@@ -1,0 +1,267 @@
+"""SQLAlchemy 2 models: every table hdhwatch keeps.
+
+Sources and their crawl runs; articles (unique canonical URL, every URL they
+were reached at, a content hash for syndicated copies); what the classifier
+found (provider and frame mentions, deadline statements); the timeline's shift
+events and their corroboration; subscribers and the mail outbox.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hdhwatch.db import Base, UTCDateTime, utcnow
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    runs: Mapped[list[CrawlRun]] = relationship(back_populates="source")
+
+
+class FeedState(Base):
+    """Conditional-GET validators kept per feed or sitemap URL."""
+
+    __tablename__ = "feed_states"
+    __table_args__ = (UniqueConstraint("source_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # running | finished | interrupted (the process died before finishing)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    pid: Mapped[int | None] = mapped_column(Integer)
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new_articles: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[dict] = mapped_column(JSON, default=dict)  # kind -> count
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source] = relationship(back_populates="runs")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    crawl_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    authors: Mapped[list] = mapped_column(JSON, default=list)
+    outlet: Mapped[str | None] = mapped_column(String(200), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # A syndicated copy points at the first article stored with the same text.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL")
+    )
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # Filled by the classifier (None until classified).
+    relevant: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    relevance_score: Mapped[float | None] = mapped_column(Float)
+    relevance_reasons: Mapped[list | None] = mapped_column(JSON)
+    classified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    classifier_version: Mapped[str | None] = mapped_column(String(40))
+
+    source: Mapped[Source | None] = relationship()
+    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article")
+    providers: Mapped[list[ProviderMention]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ProviderMention.offset"
+    )
+    frames: Mapped[list[FrameMention]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="FrameMention.offset"
+    )
+    deadlines: Mapped[list[DeadlineStatement]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="DeadlineStatement.offset"
+    )
+
+    @property
+    def published_day(self) -> date | None:
+        return self.published_at.date() if self.published_at else None
+
+
+class ArticleUrl(Base):
+    """Every URL an article was reached at (canonicalised), so none is fetched twice."""
+
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+
+    article: Mapped[Article] = relationship(back_populates="urls")
+
+
+class ProviderMention(Base):
+    __tablename__ = "provider_mentions"
+    __table_args__ = (UniqueConstraint("article_id", "provider"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(100), index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(Integer)
+    alias: Mapped[str] = mapped_column(String(100))
+
+    article: Mapped[Article] = relationship(back_populates="providers")
+
+
+class FrameMention(Base):
+    __tablename__ = "frame_mentions"
+    __table_args__ = (UniqueConstraint("article_id", "frame"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    frame: Mapped[str] = mapped_column(String(100), index=True)
+    count: Mapped[int] = mapped_column(Integer)
+    sentence: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(Integer)
+
+    article: Mapped[Article] = relationship(back_populates="frames")
+
+
+class DeadlineStatement(Base):
+    __tablename__ = "deadline_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    precision: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(10))
+    bound: Mapped[str | None] = mapped_column(String(20))
+    scope: Mapped[str | None] = mapped_column(String(20))
+    sentence: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(Integer)
+    phrase: Mapped[str] = mapped_column(Text)
+    cue: Mapped[str | None] = mapped_column(Text)
+
+    article: Mapped[Article] = relationship(back_populates="deadlines")
+
+
+class ShiftEvent(Base):
+    """A move of the known target, raised once however many outlets report it."""
+
+    __tablename__ = "shift_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "2025-12-31/year>2026-12-31/year": stable across timeline rebuilds, so the
+    # outbox can key its messages on it and never alert twice for one move.
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    from_deadline: Mapped[date | None] = mapped_column(Date)
+    from_precision: Mapped[str | None] = mapped_column(String(10))
+    to_deadline: Mapped[date] = mapped_column(Date)
+    to_precision: Mapped[str] = mapped_column(String(10))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deadline_statements.id", ondelete="SET NULL")
+    )
+    # reported: the article itself says the date moved; inferred: it states a new target
+    kind: Mapped[str] = mapped_column(String(20))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+    corroborations: Mapped[list[ShiftCorroboration]] = relationship(
+        back_populates="shift", cascade="all, delete-orphan"
+    )
+
+
+class ShiftCorroboration(Base):
+    __tablename__ = "shift_corroborations"
+    __table_args__ = (UniqueConstraint("shift_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shift_events.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+
+    shift: Mapped[ShiftEvent] = relationship(back_populates="corroborations")
+    article: Mapped[Article] = relationship()
+
+
+class Subscriber(Base):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    language: Mapped[str] = mapped_column(String(2), default="fr")
+    alerts: Mapped[bool] = mapped_column(Boolean, default=True)
+    # none | daily | weekly
+    digest: Mapped[str] = mapped_column(String(10), default="weekly")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """A message written in the same transaction as the event that causes it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # e.g. "shift:12:subscriber:3": the same cause never queues a second message
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    subscriber_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # shift | digest
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)  # the whole RFC 5322 message
+    # pending | sending | sent | failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,169 @@
+"""Reading the store: article listings with filters and full-text search, one article.
+
+Full text is accent-insensitive on both backends: FTS5 with diacritics removed
+on SQLite, a French tsvector over unaccented text on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, exists, func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from hdhwatch.errors import QueryError
+from hdhwatch.models import Article, DeadlineStatement, ProviderMention, ShiftEvent, Source
+
+_FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+    search: str | None = None
+    limit: int | None = 50
+    provider: str | None = None  # canonical name
+    relevant: bool | None = None
+    with_deadline: bool = False
+    shifts_only: bool = False
+    outlet: str | None = None
+
+
+def parse_day(value: str, option: str = "date") -> date:
+    """YYYY-MM-DD (or YYYY-MM, YYYY) → a date; anything else is a QueryError."""
+    value = value.strip()
+    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(value) == size:
+            try:
+                return datetime.strptime(value, fmt).date()
+            except ValueError:
+                break
+    raise QueryError(f"invalid {option} {value!r}: use YYYY-MM-DD")
+
+
+def fts5_query(search: str) -> str:
+    """Plain words become an AND of quoted terms; explicit FTS5 syntax is passed through."""
+    if _FTS_SYNTAX.search(search):
+        return search
+    words = _WORD.findall(search)
+    if not words:
+        raise QueryError(f"nothing to search for in {search!r}")
+    return " ".join(f'"{w}"' for w in words)
+
+
+def _search_clause(session: Session, search: str):
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return Article.id.in_(
+            select(text("rowid")).select_from(text("articles_fts")).where(
+                text("articles_fts MATCH :fts").bindparams(fts=fts5_query(search))
+            )
+        )
+    if dialect == "postgresql":
+        return text(
+            "articles.search_vector @@ websearch_to_tsquery('french', hdh_unaccent(:q))"
+        ).bindparams(q=search)
+    like = f"%{search}%"
+    return Article.text.ilike(like) | Article.title.ilike(like)
+
+
+def articles_query(session: Session, f: ArticleFilter) -> Select:
+    stmt = select(Article).options(selectinload(Article.providers), selectinload(Article.deadlines))
+    if f.since:
+        stmt = stmt.where(Article.published_at >= datetime.combine(f.since, time(), UTC))
+    if f.until:
+        end = datetime.combine(f.until + timedelta(days=1), time(), UTC)
+        stmt = stmt.where(Article.published_at < end)
+    if f.source:
+        source_id = session.scalars(select(Source.id).where(Source.name == f.source)).first()
+        if source_id is None:
+            names = ", ".join(session.scalars(select(Source.name).order_by(Source.name)))
+            raise QueryError(f"no source named {f.source!r} in the store (known: {names or 'none'})")
+        stmt = stmt.where(Article.source_id == source_id)
+    if f.outlet:
+        stmt = stmt.where(func.lower(Article.outlet).contains(f.outlet.lower()))
+    if f.search:
+        stmt = stmt.where(_search_clause(session, f.search))
+    if f.provider:
+        stmt = stmt.where(
+            exists().where(
+                ProviderMention.article_id == Article.id, ProviderMention.provider == f.provider
+            )
+        )
+    if f.relevant is not None:
+        stmt = stmt.where(Article.relevant.is_(f.relevant))
+    if f.with_deadline:
+        stmt = stmt.where(exists().where(DeadlineStatement.article_id == Article.id))
+    if f.shifts_only:
+        stmt = stmt.where(exists().where(ShiftEvent.article_id == Article.id))
+    stmt = stmt.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    if f.limit:
+        stmt = stmt.limit(f.limit)
+    return stmt
+
+
+def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
+    try:
+        return list(session.scalars(articles_query(session, f)))
+    except OperationalError as exc:
+        if f.search and "fts5" in str(exc).lower():
+            raise QueryError(f"invalid search {f.search!r}: {exc.orig}") from exc
+        raise
+
+
+def get_article(session: Session, ref: str) -> Article:
+    """An article by id or by URL (any URL it was reached at)."""
+    from hdhwatch.extract import canonical_url
+    from hdhwatch.models import ArticleUrl
+
+    ref = ref.strip()
+    article = None
+    if ref.isdigit():
+        article = session.get(Article, int(ref))
+    elif ref.startswith(("http://", "https://")):
+        url = canonical_url(ref)
+        article = session.scalars(
+            select(Article).join(ArticleUrl).where(ArticleUrl.url == url)
+        ).first() or session.scalars(select(Article).where(Article.url == url)).first()
+    else:
+        raise QueryError(f"{ref!r} is neither an article id nor a URL")
+    if article is None:
+        raise QueryError(f"no article {ref!r} in the store")
+    return article
+
+
+def article_dict(article: Article, *, full: bool = False) -> dict:
+    data = {
+        "id": article.id,
+        "published": article.published_at.isoformat() if article.published_at else None,
+        "outlet": article.outlet,
+        "title": article.title,
+        "url": article.url,
+        "language": article.language,
+        "authors": list(article.authors or []),
+        "lead": article.lead,
+        "relevant": article.relevant,
+        "providers": [p.provider for p in article.providers],
+        "deadlines": [
+            {"deadline": d.deadline.isoformat(), "precision": d.precision, "role": d.role,
+             **({"bound": d.bound} if d.bound else {}), **({"scope": d.scope} if d.scope else {})}
+            for d in article.deadlines
+        ],
+    }
+    if full:
+        data.update(
+            text=article.text,
+            description=article.description,
+            updated=article.updated_at.isoformat() if article.updated_at else None,
+            content_hash=article.content_hash,
+            duplicate_of=article.duplicate_of_id,
+            fetched=article.fetched_at.isoformat(),
+            urls=sorted(u.url for u in article.urls),
+        )
+    return data

@@ -1,0 +1,207 @@
+"""Writes to the store: sources, crawl runs, conditional-GET state, articles.
+
+Every write is idempotent: an article is inserted with ``ON CONFLICT DO
+NOTHING`` on its canonical URL, so a re-run, two crawls at once or a crawl
+killed mid-way leave no duplicate; each article commits on its own, so a kill
+loses at most the page in flight.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from hdhwatch.config import SourceConfig
+from hdhwatch.db import utcnow
+from hdhwatch.models import Article, ArticleUrl, CrawlRun, FeedState, Source
+from hdhwatch.records import Article as ArticleRecord
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article_id: int
+    new: bool
+    duplicate_of: int | None = None  # same text already stored under another URL
+
+
+def _insert(session: Session, table):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def ensure_source(session: Session, config: SourceConfig) -> Source:
+    """The Source row for a configured source, created on first use."""
+    stmt = _insert(session, Source).values(name=config.name, kind=config.kind, title=config.title)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
+    source = session.scalars(select(Source).where(Source.name == config.name)).one()
+    if source.kind != config.kind or source.title != config.title:
+        source.kind, source.title = config.kind, config.title
+    return source
+
+
+def mark_interrupted_runs(session: Session, source_id: int | None = None) -> int:
+    """Runs still 'running' whose process is gone were killed: say so."""
+    import os
+
+    stmt = select(CrawlRun).where(CrawlRun.status == "running")
+    if source_id is not None:
+        stmt = stmt.where(CrawlRun.source_id == source_id)
+    count = 0
+    for run in session.scalars(stmt):
+        if run.pid and _alive(run.pid) and run.pid != os.getpid():
+            continue
+        run.status = "interrupted"
+        run.finished_at = run.finished_at or utcnow()
+        run.last_error = run.last_error or "the crawl process stopped before finishing"
+        count += 1
+    return count
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_run(session: Session, source: Source, pid: int) -> CrawlRun:
+    mark_interrupted_runs(session, source.id)
+    run = CrawlRun(source_id=source.id, pid=pid, status="running", errors={})
+    session.add(run)
+    session.flush()
+    return run
+
+
+@dataclass
+class RunCounts:
+    """Counters of one source's crawl, kept in memory and flushed to its CrawlRun."""
+
+    pages_fetched: int = 0
+    new_articles: int = 0
+    skipped: int = 0
+    dropped: int = 0
+    errors: Counter[str] | None = None
+    last_error: str | None = None
+
+    def __post_init__(self) -> None:
+        self.errors = self.errors or Counter()
+
+    def error(self, kind: str, message: str) -> None:
+        self.errors[kind] += 1
+        self.last_error = f"{kind}: {message}"[:2000]
+
+
+def save_counts(session: Session, run_id: int, counts: RunCounts, *, finished: bool) -> None:
+    values = dict(
+        pages_fetched=counts.pages_fetched,
+        new_articles=counts.new_articles,
+        skipped=counts.skipped,
+        dropped=counts.dropped,
+        errors=dict(counts.errors),
+        last_error=counts.last_error,
+    )
+    if finished:
+        values.update(status="finished", finished_at=utcnow())
+    session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
+
+
+def get_validators(session: Session, source_id: int, url: str) -> tuple[str | None, str | None]:
+    state = session.scalars(
+        select(FeedState).where(FeedState.source_id == source_id, FeedState.url == url)
+    ).one_or_none()
+    return (state.etag, state.last_modified) if state else (None, None)
+
+
+def set_validators(
+    session: Session, source_id: int, url: str, etag: str | None, last_modified: str | None
+) -> None:
+    stmt = _insert(session, FeedState).values(
+        source_id=source_id, url=url, etag=etag, last_modified=last_modified, checked_at=utcnow()
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["source_id", "url"],
+        set_=dict(etag=etag, last_modified=last_modified, checked_at=utcnow()),
+    )
+    session.execute(stmt)
+
+
+def known_urls(session: Session, urls: list[str]) -> set[str]:
+    """Which of these canonical URLs are already stored (as an article or an alias)."""
+    if not urls:
+        return set()
+    found: set[str] = set()
+    for i in range(0, len(urls), 500):
+        chunk = urls[i : i + 500]
+        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(chunk))))
+    return found
+
+
+def save_article(
+    session: Session,
+    article: ArticleRecord,
+    content_hash: str,
+    *,
+    fetched_urls: tuple[str, ...] = (),
+    source_id: int | None = None,
+    run_id: int | None = None,
+) -> SaveResult:
+    """Insert the article unless its canonical URL is stored; record every URL it was reached at."""
+    existing = session.scalars(select(Article.id).where(Article.url == article.url)).first()
+    new = False
+    duplicate_of = None
+    if existing is None:
+        duplicate_of = session.scalars(
+            select(Article.id)
+            .where(Article.content_hash == content_hash, Article.duplicate_of_id.is_(None))
+            .order_by(Article.id)
+            .limit(1)
+        ).first()
+        stmt = _insert(session, Article).values(
+            url=article.url,
+            source_id=source_id,
+            crawl_run_id=run_id,
+            title=article.title,
+            lead=article.lead,
+            description=article.description,
+            text=article.text,
+            published_at=article.published,
+            updated_at=article.updated,
+            authors=list(article.authors),
+            outlet=article.outlet,
+            language=article.language,
+            content_hash=content_hash,
+            duplicate_of_id=duplicate_of,
+            fetched_at=utcnow(),
+        )
+        inserted = session.scalar(
+            stmt.on_conflict_do_nothing(index_elements=["url"]).returning(Article.id)
+        )
+        new = inserted is not None
+        existing = inserted or session.scalars(
+            select(Article.id).where(Article.url == article.url)
+        ).one()
+    for url in {article.url, *fetched_urls}:
+        stmt = _insert(session, ArticleUrl).values(url=url, article_id=existing)
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))
+    return SaveResult(article_id=existing, new=new, duplicate_of=duplicate_of if new else None)
+
+
+def last_run_times(session: Session) -> dict[str, datetime]:
+    """Start time of the last finished run of each source, by source name."""
+    rows = session.execute(
+        select(Source.name, CrawlRun.started_at)
+        .join(CrawlRun, CrawlRun.source_id == Source.id)
+        .where(CrawlRun.status == "finished")
+        .order_by(CrawlRun.started_at)
+    )
+    return {name: started for name, started in rows}

@@ -1,0 +1,109 @@
+"""Named fixtures: real databases (a SQLite file, the local PostgreSQL), a local site, settings."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from hdhwatch.config import Settings, load_settings
+from hdhwatch.db import open_database
+
+HERE = Path(__file__).resolve().parent
+REQUIRE_SERVICES = os.environ.get("HDHWATCH_REQUIRE_SERVICES") == "1"
+PG_ADMIN_URL = os.environ.get("HDHWATCH_TEST_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+
+
+def _service_missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (HDHWATCH_REQUIRE_SERVICES=1: services are required)")
+    pytest.skip(reason)
+
+
+def _pg_admin():
+    import psycopg
+
+    try:
+        return psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg", "postgresql"),
+                               autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        _service_missing(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}".splitlines()[0])
+
+
+@pytest.fixture
+def pg_url():
+    """A new empty PostgreSQL database on the local server, dropped afterwards."""
+    admin = _pg_admin()
+    name = f"hdhwatch_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'hdhwatch.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path: Path) -> str:
+    """Each test using it runs once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hdhwatch.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def database(db_url: str):
+    """The database at ``db_url``, migrated to head by Alembic."""
+    db = open_database(db_url)
+    yield db
+    db.close()
+
+
+def write_config(config_dir: Path, sources_toml: str = "", extra: str = "") -> Path:
+    """A config dir with the project's watch terms and the given sources."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    main = (HERE.parent / "config" / "hdhwatch.toml").read_text(encoding="utf-8")
+    main = main.split("[crawl]")[0]
+    main += (
+        "\n[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
+        "retry_times = 2\nretry_after_max = 5\ndownload_timeout = 10\n" + extra
+    )
+    (config_dir / "hdhwatch.toml").write_text(main, encoding="utf-8")
+    (config_dir / "sources.toml").write_text(sources_toml, encoding="utf-8")
+    providers = HERE.parent / "config" / "providers.toml"
+    if providers.exists():
+        (config_dir / "providers.toml").write_text(providers.read_text("utf-8"), "utf-8")
+    return config_dir
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, sqlite_url: str):
+    """Build Settings for a temporary data dir, the given sources and database."""
+
+    def build(sources_toml: str = "", database_url: str | None = None, extra: str = "") -> Settings:
+        config_dir = write_config(tmp_path / "config", sources_toml, extra)
+        return load_settings(
+            {
+                "HDHWATCH_CONFIG_DIR": str(config_dir),
+                "HDHWATCH_DATA_DIR": str(tmp_path / "data"),
+                "HDHWATCH_DATABASE_URL": database_url or sqlite_url,
+            }
+        )
+
+    return build
+
+
+@pytest.fixture
+def demo_site():
+    """The bundled demo site served on a free local port."""
+    from hdhwatch.demo import DEMO_ROOT
+    from hdhwatch.sitesrv import SiteServer
+
+    with SiteServer(DEMO_ROOT) as server:
+        yield server
