@@ -77,6 +77,11 @@ class Settings:
     public_url: str = ""
 
     @property
+    def providers_path(self) -> Path:
+        own = self.config_dir / "providers.toml"
+        return own if own.exists() else _CHECKOUT / "config" / "providers.toml"
+
+    @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
 

@@ -46,9 +46,13 @@ class OffTopic(HdhwatchError):
 
 
 class FeedError(HdhwatchError):
-    """A feed or sitemap could not be parsed."""
+    """A feed or sitemap could not be parsed; ``links`` holds what could be recovered."""
 
     reason = "malformed_feed"
+
+    def __init__(self, message: str, links: list | None = None) -> None:
+        super().__init__(message)
+        self.links = links or []
 
 
 class UnknownSource(HdhwatchError):
@@ -61,3 +65,28 @@ class QueryError(HdhwatchError):
 
 class CorpusError(HdhwatchError):
     """A labelled-corpus file does not follow FORMAT.md."""
+
+
+class InvalidAddress(HdhwatchError):
+    """An e-mail address a subscriber gave is not one mail can be delivered to."""
+
+
+class InvalidPreference(HdhwatchError):
+    """A subscription preference (language, digest frequency) has an unknown value."""
+
+
+class UnknownSubscriber(HdhwatchError):
+    """No subscription has that address or unsubscribe token."""
+
+
+class DeliveryError(HdhwatchError):
+    """The mail server refused a message or could not be reached (never shows the password).
+
+    ``permanent``: retrying this message cannot help (the recipient was refused).
+    ``per_message``: the server itself works; other messages may still go through.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, per_message: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+        self.per_message = per_message

@@ -39,20 +39,22 @@ def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _parse_xml(body: bytes, what: str) -> etree._Element:
+def _parse_xml(body: bytes, what: str) -> tuple[etree._Element, str | None]:
+    """The document's root, and the syntax error if it had to be recovered."""
     if not body or not body.strip():
         raise FeedError(f"empty {what}")
     try:
-        return etree.fromstring(body, _STRICT)
+        return etree.fromstring(body, _STRICT), None
     except etree.XMLSyntaxError as strict_error:
-        # Real feeds are often slightly broken (a stray &); recover what is readable.
+        # Real feeds are often slightly broken (a stray &): recover what is readable,
+        # and still report the document as malformed.
         try:
             root = etree.fromstring(body, _PARSER)
         except etree.XMLSyntaxError:
             root = None
         if root is None:
             raise FeedError(f"malformed {what}: {strict_error}") from strict_error
-        return root
+        return root, f"malformed {what}: {strict_error}"
 
 
 def _text(element: etree._Element | None) -> str | None:
@@ -79,8 +81,11 @@ def _date(value: str | None) -> datetime | None:
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Link]:
-    """Links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, in document order."""
-    root = _parse_xml(body, "feed")
+    """Links of an RSS 2.0, RSS 1.0 (RDF) or Atom feed, in document order.
+
+    A malformed feed raises ``FeedError`` carrying the links it was still possible to read.
+    """
+    root, problem = _parse_xml(body, "feed")
     kind = _local(root.tag)
     if kind not in ("rss", "RDF", "feed"):
         raise FeedError(f"not a feed: root element <{kind}>")
@@ -114,12 +119,14 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
         ".//{*}channel"
     ) is None:
         raise FeedError("malformed feed: no channel and no items")
+    if problem:
+        raise FeedError(problem, links)
     return links
 
 
 def parse_sitemap(body: bytes, base_url: str, allow: str = "") -> list[Link] | SitemapIndex:
     """Links of a (news) sitemap, or the sitemaps listed by a sitemap index."""
-    root = _parse_xml(body, "sitemap")
+    root, problem = _parse_xml(body, "sitemap")
     kind = _local(root.tag)
     if kind == "sitemapindex":
         locs = [_text(el) for el in root.iter("{*}loc")]
@@ -137,6 +144,8 @@ def parse_sitemap(body: bytes, base_url: str, allow: str = "") -> list[Link] | S
             _text(url_el.find(".//{*}news/{*}publication_date")) or _text(url_el.find("{*}lastmod"))
         )
         links.append(Link(urljoin(base_url, loc), title, published))
+    if problem:
+        raise FeedError(problem, links)
     return links
 
 

@@ -1,0 +1,41 @@
+"""Scrapy settings for hdhwatch: politeness and wiring; values come from hdhwatch's config."""
+
+from hdhwatch.config import load_settings
+
+HDHWATCH_SETTINGS = load_settings()
+
+BOT_NAME = "hdhwatch"
+SPIDER_MODULES = ["scrapers.spiders"]
+NEWSPIDER_MODULE = "scrapers.spiders"
+
+USER_AGENT = HDHWATCH_SETTINGS.user_agent
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = HDHWATCH_SETTINGS.concurrent_per_domain
+DOWNLOAD_DELAY = HDHWATCH_SETTINGS.download_delay
+AUTOTHROTTLE_ENABLED = HDHWATCH_SETTINGS.autothrottle
+AUTOTHROTTLE_START_DELAY = max(HDHWATCH_SETTINGS.download_delay, 0.5)
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = HDHWATCH_SETTINGS.download_timeout
+DOWNLOAD_MAXSIZE = HDHWATCH_SETTINGS.max_page_bytes
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 5
+RETRY_ENABLED = True
+RETRY_TIMES = HDHWATCH_SETTINGS.retry_times
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+HDHWATCH_RETRY_AFTER_MAX = HDHWATCH_SETTINGS.retry_after_max
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # After RetryMiddleware (550) on the way out, before it on the way back.
+    "scrapers.middlewares.RetryAfterMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "scrapers.pipelines.StorePipeline": 300,
+}
+LOG_FORMATTER = "scrapers.middlewares.QuietDropFormatter"
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -1,0 +1,1 @@
+"""Spiders by kind of source, not by site: feeds, news sitemaps, listing pages."""

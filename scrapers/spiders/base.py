@@ -1,0 +1,139 @@
+"""What the three spiders share: source selection, conditional GET, article requests, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.http import Request, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as twisted_error
+
+from hdhwatch.config import load_settings
+from hdhwatch.crawl import CrawlSession, Page
+from hdhwatch.errors import UnknownSource
+
+FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is killed
+
+
+class SourceSpider(scrapy.Spider):
+    kind = ""
+
+    def __init__(self, source: str | None = None, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.source_names = [name.strip() for name in (source or "").split(",") if name.strip()]
+        self.session: CrawlSession
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings.get("HDHWATCH_SETTINGS") or load_settings()
+        try:
+            if spider.source_names:
+                sources = [settings.source(name) for name in spider.source_names]
+            else:
+                sources = [s for s in settings.sources if s.enabled and s.kind == cls.kind]
+        except UnknownSource as exc:
+            raise UsageError(str(exc)) from exc
+        wrong = [s.name for s in sources if s.kind != cls.kind]
+        if wrong:
+            raise UsageError(f"{', '.join(wrong)}: not a {cls.kind} source (spider {cls.name!r})")
+        spider.session = CrawlSession(settings, sources)
+        crawler.signals.connect(spider._open_session, signal=signals.spider_opened)
+        return spider
+
+    def _open_session(self, spider) -> None:
+        self.session.open()
+
+    def closed(self, reason: str) -> None:
+        self.session.close()
+        for name, counts in self.session.counts.items():
+            errors = ", ".join(f"{k} {v}" for k, v in sorted(counts.errors.items())) or "none"
+            print(
+                f"{name}: fetched {counts.pages_fetched}, new {counts.new_articles}, "
+                f"skipped {counts.skipped}, dropped {counts.dropped}, errors: {errors}",
+                flush=True,
+            )
+
+    # discovery -------------------------------------------------------------
+    def discovery_request(self, source: str, url: str, callback, **meta) -> Request:
+        etag, modified = self.session.validators(source, url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            dont_filter=True,
+            meta={"source": source, "discovery_url": url, "handle_httpstatus_list": [304], **meta},
+        )
+
+    def discovery_body(self, response) -> bytes | None:
+        """The body of a discovery response, or None when unchanged since the last crawl."""
+        source = response.meta["source"]
+        self.session.fetched(source)
+        if response.status == 304:
+            self.logger.info("%s: %s not modified since the last crawl", source, response.url)
+            return None
+        self.session.remember_validators(
+            source,
+            response.meta["discovery_url"],
+            _header(response, "ETag"),
+            _header(response, "Last-Modified"),
+        )
+        return response.body
+
+    def article_requests(self, source: str, urls: Iterable[str]) -> Iterator[Request]:
+        for _url, canonical in self.session.new_links(source, urls):
+            yield Request(
+                canonical, callback=self.parse_article, errback=self.on_error,
+                meta={"source": source},
+            )
+
+    # articles --------------------------------------------------------------
+    def parse_article(self, response):
+        source = response.meta["source"]
+        self.session.fetched(source)
+        if sum(c.pages_fetched for c in self.session.counts.values()) % FLUSH_EVERY == 0:
+            self.session.flush()
+        body = response.text if isinstance(response, TextResponse) else response.body
+        yield Page(
+            source=source,
+            url=response.url,
+            body=body,
+            requested=tuple(response.meta.get("redirect_urls", ())),
+        )
+
+    def on_error(self, failure) -> None:
+        request = failure.request
+        kind, message = describe_failure(failure)
+        self.logger.warning("%s: %s", kind, message)
+        self.session.error(request.meta.get("source", "?"), kind, message)
+
+
+def _header(response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def describe_failure(failure) -> tuple[str, str]:
+    """A short error kind (http_404, timeout, dns, robots, …) and a message."""
+    url = failure.request.url if getattr(failure, "request", None) else "?"
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return f"http_{status}", f"{url} answered HTTP {status}"
+    if failure.check(IgnoreRequest):
+        return "robots", f"{url} forbidden by robots.txt or ignored: {failure.getErrorMessage()}"
+    if failure.check(twisted_error.DNSLookupError):
+        return "dns", f"{url}: DNS lookup failed"
+    if failure.check(twisted_error.TimeoutError, twisted_error.TCPTimedOutError):
+        return "timeout", f"{url}: timed out"
+    if failure.check(twisted_error.ConnectionRefusedError):
+        return "connection", f"{url}: connection refused"
+    return "network", f"{url}: {failure.getErrorMessage() or failure.type.__name__}"

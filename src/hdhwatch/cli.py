@@ -1,0 +1,388 @@
+"""The ``hdhwatch`` command line: each command parses, calls the library, formats.
+
+Library errors (``HdhwatchError``) become a one-line ``Error: …`` at this edge,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from hdhwatch import __version__
+from hdhwatch.config import Settings, load_settings
+from hdhwatch.errors import HdhwatchError
+
+
+def handle_errors(func: Callable) -> Callable:
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except HdhwatchError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def open_db(ctx: click.Context):
+    """The database of this invocation, migrated to head on first use."""
+    from hdhwatch.db import open_database
+
+    if "db" not in ctx.obj:
+        ctx.obj["db"] = open_database(settings_of(ctx).database_url)
+        ctx.call_on_close(ctx.obj["db"].close)
+    return ctx.obj["db"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hdhwatch")
+@click.pass_context
+@handle_errors
+def main(ctx: click.Context) -> None:
+    """hdhwatch follows the Health Data Hub's cloud-migration deadline through the press.
+
+    Example: hdhwatch demo
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.setdefault("settings", load_settings())
+
+
+# --- database -----------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """Manage the database schema (applied automatically by every command).
+
+    Example: hdhwatch db upgrade
+    """
+
+
+@db.command("upgrade")
+@click.pass_context
+@handle_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply the migrations up to the latest revision.
+
+    Example: hdhwatch db upgrade
+    """
+    from hdhwatch.db import current_revision, upgrade
+
+    url = settings_of(ctx).database_url
+    upgrade(url)
+    click.echo(f"database at revision {current_revision(url)}: {_safe_url(url)}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- sources and crawling ---------------------------------------------------------
+@main.command()
+@click.pass_context
+@handle_errors
+def sources(ctx: click.Context) -> None:
+    """List the configured sources.
+
+    Example: hdhwatch sources
+    """
+    rows = [
+        [s.name, s.kind, s.language, _duration(s.cadence.total_seconds()),
+         "yes" if s.enabled else "no", "" if s.confirmed else "unconfirmed", s.urls[0]]
+        for s in settings_of(ctx).sources
+    ]
+    click.echo(table(["name", "kind", "lang", "cadence", "enabled", "note", "url"], rows))
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+@main.command()
+@click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+@click.pass_context
+@handle_errors
+def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> None:
+    """Crawl the named sources now (default: every enabled source) and print a summary.
+
+    Example: hdhwatch crawl numerama next
+    """
+    from hdhwatch.crawl import run_crawl, select_sources
+
+    settings = settings_of(ctx)
+    select_sources(settings, source_names)  # unknown names fail here, clearly
+    open_db(ctx)
+    summaries = run_crawl(settings, source_names, echo=click.echo if verbose else None)
+    click.echo(crawl_summary(summaries))
+    if any(s.status != "finished" for s in summaries) or not summaries:
+        ctx.exit(1)
+
+
+def crawl_summary(summaries) -> str:
+    rows = []
+    total = [0, 0, 0, 0, 0]
+    for s in summaries:
+        errors = sum(s.errors.values())
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(s.errors.items()))
+        rows.append([s.source, s.status, s.pages_fetched, s.new_articles, s.skipped, s.dropped,
+                     f"{errors} ({detail})" if errors else "0"])
+        for i, v in enumerate((s.pages_fetched, s.new_articles, s.skipped, s.dropped, errors)):
+            total[i] += v
+    if not rows:
+        return "no source crawled"
+    rows.append(["total", "", *total[:4], total[4]])
+    return table(["source", "status", "fetched", "new", "skipped", "dropped", "errors"], rows)
+
+
+# --- querying -------------------------------------------------------------------------
+@main.command()
+@click.option("--since", help="Published on or after this day (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this day (YYYY-MM-DD).")
+@click.option("--source", help="Only articles crawled from this source.")
+@click.option("--outlet", help="Only articles from an outlet whose name contains this.")
+@click.option("--search", help="Full text, accent-insensitive (\"securite\" finds \"sécurité\").")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="At most this many (0: no limit).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
+              default="table", show_default=True)
+@click.pass_context
+@handle_errors
+def articles(ctx, since, until, source, outlet, search, limit, fmt) -> None:
+    """List stored articles, newest first.
+
+    Example: hdhwatch articles --search "cloud souverain" --since 2026-01-01
+    """
+    from hdhwatch.query import ArticleFilter, article_dict, list_articles, parse_day
+
+    f = ArticleFilter(
+        since=parse_day(since, "--since") if since else None,
+        until=parse_day(until, "--until") if until else None,
+        source=source,
+        outlet=outlet,
+        search=search,
+        limit=limit or None,
+    )
+    with open_db(ctx).session() as session:
+        found = [article_dict(a) for a in list_articles(session, f)]
+    emit(found, fmt, ["id", "published", "outlet", "title", "url"])
+
+
+@main.command()
+@click.argument("ref", metavar="ID|URL")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+@handle_errors
+def show(ctx, ref: str, fmt: str) -> None:
+    """Print one article with its text and metadata.
+
+    Example: hdhwatch show 12
+    """
+    from hdhwatch.query import article_dict, get_article
+
+    with open_db(ctx).session() as session:
+        data = article_dict(get_article(session, ref), full=True)
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(click.style(data["title"], bold=True))
+    for key in ("url", "outlet", "published", "updated", "authors", "language", "fetched"):
+        value = ", ".join(data[key]) if isinstance(data[key], list) else data[key]
+        click.echo(f"{key + ':':<11}{value or '-'}")
+    if data["duplicate_of"]:
+        click.echo(f"{'copy of:':<11}article {data['duplicate_of']} (same text)")
+    if data["lead"]:
+        click.echo("\n" + click.style(data["lead"], italic=True))
+    click.echo("\n" + data["text"])
+
+
+# --- classification ----------------------------------------------------------------------
+@main.command()
+@click.option("--all", "all_", is_flag=True, required=True,
+              help="Re-classify every stored article and rebuild the timeline.")
+@click.pass_context
+@handle_errors
+def classify(ctx: click.Context, all_: bool) -> None:
+    """Re-classify the whole store after the rules change (idempotent).
+
+    Example: hdhwatch classify --all
+    """
+    from hdhwatch.analyse import reclassify_all
+    from hdhwatch.providers import default_catalog
+
+    catalog = default_catalog(settings_of(ctx).providers_path)
+    with open_db(ctx).session() as session, Progress("classifying") as progress:
+        summary = reclassify_all(session, catalog, progress=progress.update,
+                                 on_shifts=shift_notifier(ctx))
+    click.echo(
+        f"{summary.articles} articles classified: {summary.relevant} relevant, "
+        f"{summary.statements} deadline statements, {summary.new_shifts} new shift event(s)"
+    )
+
+
+def shift_notifier(ctx: click.Context):
+    """The callback queuing shift alerts in the transaction that raises the shifts."""
+    from hdhwatch.notify import enqueue_shift_alerts
+
+    return functools.partial(enqueue_shift_alerts, settings=settings_of(ctx))
+
+
+@main.command("eval")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="List every missed and spurious label with its article id.")
+@click.option("--predictions", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the predictions, one JSON line per article.")
+@click.pass_context
+@handle_errors
+def eval_(ctx, corpus: Path, as_json: bool, show_errors: bool, predictions: Path | None) -> None:
+    """Score the classifier on a labelled corpus (../shared/corpus/FORMAT.md).
+
+    Example: hdhwatch eval tests/corpus/hdhwatch.jsonl --errors
+    """
+    from hdhwatch.evaluate import evaluate, read_corpus
+    from hdhwatch.providers import default_catalog
+
+    report = evaluate(read_corpus(corpus), default_catalog(settings_of(ctx).providers_path))
+    if predictions:
+        with predictions.open("w", encoding="utf-8") as out:
+            for row in report.predictions:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if show_errors:
+        for line in report.errors:
+            click.echo(line)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    for name, score in report.scores.items():
+        click.echo(f"{name:<10} precision {score.precision:.3f}  recall {score.recall:.3f}  "
+                   f"F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})")
+    if report.extraction:
+        e = report.extraction
+        click.echo(f"extraction {e['pages']} pages, {e['failed']} failed, "
+                   f"{e['title_match']} titles exact")
+    click.echo(report.summary_line())
+
+
+class Progress:
+    """Live counts on a terminal, a few plain lines in a log."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.tty = sys.stderr.isatty()
+        self.last = -1
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        if self.tty:
+            click.echo(f"\r{self.label}: {done}/{total}", nl=False, err=True)
+        else:
+            decile = done * 10 // max(total, 1)
+            if decile != self.last:
+                self.last = decile
+                click.echo(f"{self.label}: {done}/{total}", err=True)
+
+    def __exit__(self, *exc) -> None:
+        if self.tty and self.last != -2:
+            click.echo("", err=True)
+
+
+# --- demo ---------------------------------------------------------------------------------
+@main.command()
+@click.option("--port", type=int, default=8765, show_default=True,
+              help="Local port of the demo site (fixed, so that a second run recognises "
+                   "the articles it already stored).")
+@click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+@click.pass_context
+@handle_errors
+def demo(ctx: click.Context, port: int, verbose: bool) -> None:
+    """Serve the bundled demo site on a local port, crawl it, and show what was stored.
+
+    Example: hdhwatch demo
+    """
+    from hdhwatch.demo import run_demo
+
+    run_demo(settings_of(ctx), port=port, echo=click.echo, verbose=verbose)
+
+
+# --- output helpers ------------------------------------------------------------------------
+def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        flat = [{k: _flat(v) for k, v in row.items()} for row in rows]
+        writer = csv.DictWriter(buffer, fieldnames=list(flat[0]) if flat else columns)
+        writer.writeheader()
+        writer.writerows(flat)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(table(columns, [[row.get(c) for c in columns] for row in rows]))
+        click.echo(f"{len(rows)} article(s)", err=True)
+
+
+def _flat(value):
+    if isinstance(value, list):
+        return "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
+                         for v in value)
+    return value
+
+
+def table(headers: list[str], rows: list[list], width: int | None = None) -> str:
+    """A plain-text table fitted to the terminal: the widest column is cut to fit."""
+    width = width or shutil.get_terminal_size((120, 24)).columns
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    while excess > 0:
+        i = max(range(len(widths)), key=lambda k: widths[k])
+        if widths[i] <= 12:
+            break
+        cut = min(excess, widths[i] - 12)
+        widths[i] -= cut
+        excess -= cut
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    text = str(value)
+    if len(text) >= 19 and text[4:5] == "-" and text[10:11] == "T":
+        return text[:10]  # ISO datetimes: the day is what a reader scans for
+    return " ".join(text.split())
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

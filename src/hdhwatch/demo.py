@@ -1,0 +1,99 @@
+"""``hdhwatch demo``: the whole path offline, on a bundled site of made-up outlets.
+
+Serves ``demo_site/`` on a fixed local port, writes a demo configuration whose
+sources point at it (in the data dir, beside the database), crawls it in a
+subprocess like any crawl, and prints what was stored. The port is fixed so
+that a second run recognises the URLs it stored the first time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from hdhwatch.config import Settings, load_settings
+from hdhwatch.errors import HdhwatchError
+
+DEMO_ROOT = Path(__file__).resolve().parent / "demo_site"
+
+
+def write_demo_config(settings: Settings, base_url: str) -> Path:
+    """A config dir whose sources are the demo outlets at ``base_url``; returns its path."""
+    config_dir = settings.data_dir / "demo-config"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    sources = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
+    (config_dir / "sources.toml").write_text(sources.replace("{{BASE}}", base_url), "utf-8")
+    terms = ", ".join(json.dumps(t, ensure_ascii=False) for t in settings.watch_terms)
+    (config_dir / "hdhwatch.toml").write_text(
+        "# Written by `hdhwatch demo`: the demo site is local, so no delay between requests.\n"
+        f"timezone = {json.dumps(settings.timezone)}\n"
+        f"watch_terms = [{terms}]\n\n"
+        "[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
+        f"user_agent = {json.dumps(settings.user_agent)}\n",
+        encoding="utf-8",
+    )
+    for extra in ("providers.toml",):
+        source = settings.config_dir / extra
+        if source.exists():
+            (config_dir / extra).write_text(source.read_text(encoding="utf-8"), "utf-8")
+    return config_dir
+
+
+def demo_settings(settings: Settings, base_url: str) -> Settings:
+    config_dir = write_demo_config(settings, base_url)
+    loaded = load_settings(
+        {
+            "HDHWATCH_CONFIG_DIR": str(config_dir),
+            "HDHWATCH_DATA_DIR": str(settings.data_dir),
+            "HDHWATCH_DATABASE_URL": settings.database_url,
+        }
+    )
+    return replace(loaded, smtp=settings.smtp, mail_from=settings.mail_from)
+
+
+def run_demo(
+    settings: Settings, *, port: int = 8765, echo: Callable[[str], None] = print,
+    verbose: bool = False,
+) -> Settings:
+    from hdhwatch.cli import crawl_summary, table
+    from hdhwatch.crawl import run_crawl
+    from hdhwatch.db import open_database
+    from hdhwatch.query import ArticleFilter, list_articles
+    from hdhwatch.sitesrv import SiteServer
+
+    server = SiteServer(DEMO_ROOT, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise HdhwatchError(
+            f"cannot serve the demo site on port {port} ({exc.strerror}); "
+            "choose another with --port"
+        ) from exc
+    try:
+        settings = demo_settings(settings, server.base_url)
+        names = [s.name for s in settings.sources]
+        echo(f"Serving the demo site at {server.base_url}/ ({len(names)} sources)")
+        echo(f"Crawling into {settings.database_url} …")
+        summaries = run_crawl(settings, names, echo=echo if verbose else None)
+    finally:
+        server.stop()
+    echo(crawl_summary(summaries))
+    db = open_database(settings.database_url)
+    try:
+        with db.session() as session:
+            stored = list_articles(session, ArticleFilter(limit=None))
+            rows = [
+                [a.id, a.published_at.date() if a.published_at else "-", a.outlet, a.title]
+                for a in stored
+                if a.source and a.source.name in names
+            ]
+    finally:
+        db.close()
+    echo("")
+    echo(f"{len(rows)} demo articles in the store (newest first):")
+    echo(table(["id", "published", "outlet", "title"], rows))
+    echo("")
+    echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID')
+    return settings

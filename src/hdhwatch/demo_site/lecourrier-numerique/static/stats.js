@@ -1,0 +1,1 @@
+/* mesure d'audience : désactivée sur le site de démonstration */

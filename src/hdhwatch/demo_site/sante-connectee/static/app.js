@@ -1,0 +1,1 @@
+/* menus et bandeau publicitaire : inactifs en démonstration */

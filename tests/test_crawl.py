@@ -1,0 +1,219 @@
+"""Spiders crawl a real local HTTP server: storage, politeness, errors, re-crawls, kills."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from hdhwatch.config import child_environment
+from hdhwatch.crawl import run_crawl
+from hdhwatch.db import open_database
+from hdhwatch.demo import DEMO_ROOT
+from hdhwatch.models import Article, ArticleUrl, CrawlRun
+from hdhwatch.sitesrv import Rule, SiteServer
+
+PAGES = Path(__file__).resolve().parent / "pages"
+DEMO_SOURCES = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
+ON_TOPIC_DEMO_ARTICLES = 25  # of 31: six are off-topic and dropped
+
+ARTICLE = "lecourrier-numerique/articles/health-data-hub-sortie-microsoft-repoussee-2025.html"
+OTHER = "sante-connectee/articles/hebergement-hdh-2025-nouvel-horizon.html"
+THIRD = "le-quotidien-du-nuage/articles/health-data-hub-pas-avant-2025-copie-cloud-francais.html"
+
+
+def rss(*paths: str) -> str:
+    items = "".join(
+        f"<item><title>t</title><link>{{{{BASE}}}}/{p}</link>"
+        f"<pubDate>Mon, 12 Sep 2022 10:00:00 +0200</pubDate></item>"
+        for p in paths
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+
+
+def feed_source(name: str, *paths: str) -> str:
+    urls = ", ".join(f'"{{{{BASE}}}}/{p}"' for p in paths)
+    return f'[[source]]\nname = "{name}"\nkind = "feed"\nurls = [{urls}]\n'
+
+
+@pytest.fixture
+def site_root(tmp_path: Path) -> Path:
+    """The demo site plus feeds and pages that misbehave, in a folder of this test's own."""
+    root = tmp_path / "site"
+    shutil.copytree(DEMO_ROOT, root)
+    extra = root / "extra"
+    extra.mkdir()
+    shutil.copy(root / OTHER, extra / "throttled.html")
+    shutil.copy(root / THIRD, extra / "final.html")
+    shutil.copy(PAGES / "article_latin1.html", extra / "ancien.latin1.html")
+    shutil.copy(PAGES / "article_empty_body.html", extra / "vide.html")
+    (extra / "errors.xml").write_text(rss(
+        ARTICLE, "extra/missing.html", "extra/broken-server.html", "extra/throttled.html",
+        "extra/moved.html", "extra/ancien.latin1.html", "extra/vide.html",
+    ))
+    (extra / "malformed.xml").write_text('<?xml version="1.0"?><rss><channel><item><title>a')
+    (extra / "empty.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel>'
+                                     "<title>Rien</title></channel></rss>")
+    (extra / "slow.xml").write_text(rss(*[
+        f"{d}/articles/{p.name}" for d in ("lecourrier-numerique", "sante-connectee",
+                                           "le-quotidien-du-nuage")
+        for p in sorted((root / d / "articles").iterdir())
+    ]))
+    return root
+
+
+ERROR_RULES = {
+    "/extra/broken-server.html": Rule(status=500),
+    "/extra/throttled.html": Rule(status=429, headers=(("Retry-After", "1"),), times=1),
+    "/extra/moved.html": Rule(redirect_to="/extra/step.html"),
+    "/extra/step.html": Rule(redirect_to="{{BASE}}/extra/final.html"),
+}
+
+
+def counts(settings) -> dict[str, int]:
+    """Stored articles, read without migrating (the crawl under test owns the schema)."""
+    db = open_database(settings.database_url, migrate=False)
+    try:
+        with db.session() as session:
+            articles = session.scalar(select(func.count()).select_from(Article))
+            distinct = session.scalar(select(func.count(func.distinct(Article.url))))
+    except OperationalError:  # the crawl has not created the schema yet
+        return {"articles": 0, "distinct": 0}
+    finally:
+        db.close()
+    return {"articles": articles, "distinct": distinct}
+
+
+def test_demo_site_crawl_stores_on_topic_articles_once(site_root, make_settings):
+    with SiteServer(site_root) as server:
+        settings = make_settings(DEMO_SOURCES.replace("{{BASE}}", server.base_url))
+        summaries = run_crawl(settings)
+        assert {s.source for s in summaries} == {s.name for s in settings.sources}
+        assert all(s.status == "finished" for s in summaries)
+        assert sum(s.new_articles for s in summaries) == ON_TOPIC_DEMO_ARTICLES
+        assert sum(s.dropped for s in summaries) == 31 - ON_TOPIC_DEMO_ARTICLES
+        assert all(not s.errors for s in summaries)
+        assert server.requests_for("/robots.txt"), "robots.txt must be asked for"
+        agents = {r.headers.get("User-Agent") for r in server.requests}
+        assert agents == {settings.user_agent}
+
+        db = open_database(settings.database_url)
+        with db.session() as session:
+            urls = list(session.scalars(select(Article.url)))
+            runs = list(session.scalars(select(CrawlRun)))
+        db.close()
+        assert not any("utm_" in u for u in urls), "tracking parameters are stripped"
+        assert len(runs) == 4 and all(r.finished_at for r in runs)
+
+        first = len(server.requests)
+        again = run_crawl(settings)
+        second = server.requests[first:]
+    assert sum(s.new_articles for s in again) == 0
+    assert counts(settings) == {"articles": 25, "distinct": 25}
+    article_requests = [r for r in second if "/articles/" in r.path]
+    assert article_requests == [], "no article page is requested again"
+    discovery = [r for r in second if r.path.endswith((".xml", "/", ".html")) and
+                 "/articles/" not in r.path]
+    assert discovery and all(r.status == 304 for r in discovery if r.path.endswith(".xml"))
+
+
+def test_errors_are_recorded_by_kind_and_the_crawl_goes_on(site_root, make_settings):
+    sources = (
+        feed_source("errors", "extra/errors.xml")
+        + feed_source("malformed", "extra/malformed.xml")
+        + feed_source("empty", "extra/empty.xml")
+        + feed_source("absent", "extra/no-such-feed.xml")
+    )
+    with SiteServer(site_root, rules=ERROR_RULES) as server:
+        settings = make_settings(sources.replace("{{BASE}}", server.base_url))
+        summaries = {s.source: s for s in run_crawl(settings)}
+        throttled = server.requests_for("/extra/throttled.html")
+    errors = summaries["errors"]
+    assert errors.errors == {"http_404": 1, "http_500": 1, "empty_body": 1}
+    # article, throttled (after its 429), the redirect target, the latin-1 page
+    assert errors.new_articles == 4
+    assert [r.status for r in throttled] == [429, 200]
+    assert throttled[1].time - throttled[0].time >= 0.9, "Retry-After is honoured"
+    assert summaries["malformed"].errors == {"malformed_feed": 1}
+    assert summaries["empty"].errors == {} and summaries["empty"].new_articles == 0
+    assert summaries["absent"].errors == {"http_404": 1}
+
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        aliases = set(session.scalars(select(ArticleUrl.url)))
+        latin = session.scalars(select(Article).where(Article.url.contains("ancien"))).one()
+    db.close()
+    base = server.base_url
+    assert {f"{base}/extra/moved.html", f"{base}/extra/step.html"} <= aliases
+    assert "é" in latin.text and "Ã" not in latin.text
+
+
+def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, make_settings):
+    slow = {f"/{p.relative_to(site_root)}": Rule(delay=0.5)
+            for p in site_root.glob("*/articles/*.html")}
+    with SiteServer(site_root, rules=slow) as server:
+        settings = make_settings(feed_source("slow", "extra/slow.xml").replace(
+            "{{BASE}}", server.base_url))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hdhwatch.crawler", "slow"],
+            env=child_environment(settings), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if counts(settings)["articles"] >= 3:
+                break
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        stored_before = counts(settings)["articles"]
+        assert 3 <= stored_before < 18, "the kill happened mid-crawl"
+        summaries = run_crawl(settings)
+    final = counts(settings)
+    assert final["articles"] == final["distinct"]
+    assert final["articles"] == stored_before + summaries[0].new_articles
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        statuses = sorted(r.status for r in session.scalars(select(CrawlRun)))
+    db.close()
+    assert statuses == ["finished", "interrupted"]
+    # every on-topic article of the three outlets in the slow feed is there exactly once
+    assert final["articles"] == 19
+
+
+@pytest.mark.postgres
+def test_crawl_into_postgresql(site_root, make_settings, pg_url):
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            DEMO_SOURCES.replace("{{BASE}}", server.base_url), database_url=pg_url)
+        first = run_crawl(settings)
+        second = run_crawl(settings)
+    assert sum(s.new_articles for s in first) == ON_TOPIC_DEMO_ARTICLES
+    assert sum(s.new_articles for s in second) == 0
+    assert counts(settings) == {"articles": 25, "distinct": 25}
+
+
+def test_scrapy_crawl_works_from_the_checkout(site_root, make_settings):
+    with SiteServer(site_root) as server:
+        settings = make_settings(DEMO_SOURCES.replace("{{BASE}}", server.base_url))
+        name = next(s.name for s in settings.sources if s.kind == "feed")
+        checkout = Path(__file__).resolve().parents[1]
+        listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=checkout,
+                                env=child_environment(settings), capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "feeds", "-a", f"source={name}"],
+            cwd=checkout, env=child_environment(settings), capture_output=True, text=True,
+            timeout=120,
+        )
+    assert listed.stdout.split() == ["feeds", "listing", "sitemap"]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"{name}: fetched" in result.stdout and "new 7" in result.stdout
+    assert counts(settings)["articles"] == 7
