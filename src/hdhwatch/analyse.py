@@ -1,0 +1,94 @@
+"""What runs on a stored article: classify it, persist the result, move the timeline.
+
+Called in the transaction that stores the article (so a shift and the
+messages it causes commit together), by ``hdhwatch classify --all`` after the
+rules change, and by ``hdhwatch eval`` on a temporary database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hdhwatch.classify import classify
+from hdhwatch.models import Article, ShiftEvent
+from hdhwatch.providers import ProviderCatalog
+from hdhwatch.records import Article as ArticleRecord
+from hdhwatch.records import Classification
+from hdhwatch.timeline import persist_classification, update_timeline
+
+
+def record_of(article: Article) -> ArticleRecord:
+    return ArticleRecord(
+        url=article.url, title=article.title, text=article.text, lead=article.lead,
+        published=article.published_at, updated=article.updated_at,
+        authors=tuple(article.authors or ()), outlet=article.outlet, language=article.language,
+        description=article.description,
+    )
+
+
+def classify_stored(
+    session: Session, article: Article, catalog: ProviderCatalog | None = None
+) -> Classification:
+    result = classify(record_of(article), catalog, today=article.fetched_at.date())
+    persist_classification(session, article, result)
+    return result
+
+
+def analyse_article(
+    session: Session, article_id: int, catalog: ProviderCatalog | None = None,
+    on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None,
+    *, move_timeline: bool = True,
+) -> list[ShiftEvent]:
+    """Classify one stored article and (unless told not to) move the timeline.
+
+    A crawl stores many articles in crawl order, not publication order: it
+    passes ``move_timeline=False`` and calls ``move_timeline`` once at the end.
+    """
+    article = session.get(Article, article_id)
+    result = classify_stored(session, article, catalog)
+    if not (move_timeline and result.relevant and result.deadlines):
+        return []
+    return advance_timeline(session, on_shifts)
+
+
+def advance_timeline(
+    session: Session, on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None
+) -> list[ShiftEvent]:
+    """Replay the timeline; new shift events and their messages commit together."""
+    events = update_timeline(session)
+    if events and on_shifts:
+        on_shifts(session, events)
+    return events
+
+
+@dataclass(frozen=True)
+class ReclassifySummary:
+    articles: int
+    relevant: int
+    statements: int
+    new_shifts: int
+
+
+def reclassify_all(
+    session: Session, catalog: ProviderCatalog | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None,
+) -> ReclassifySummary:
+    """Re-classify every stored article and rebuild the timeline (idempotent)."""
+    ids = list(session.scalars(select(Article.id).order_by(Article.id)))
+    relevant = statements = 0
+    for i, article_id in enumerate(ids, 1):
+        result = classify_stored(session, session.get(Article, article_id), catalog)
+        relevant += result.relevant
+        statements += len(result.deadlines)
+        if progress:
+            progress(i, len(ids))
+        if i % 200 == 0:
+            session.flush()
+            session.expunge_all()
+    events = advance_timeline(session, on_shifts)
+    return ReclassifySummary(len(ids), relevant, statements, len(events))

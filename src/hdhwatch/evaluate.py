@@ -1,0 +1,326 @@
+"""``hdhwatch eval``: score the classifier and the timeline on a labelled corpus.
+
+Reads the JSON Lines format of ../shared/corpus/FORMAT.md, feeds the articles
+through the real store, classification and timeline code on a temporary
+SQLite database in ``published`` order (as a crawl would), reads the
+predictions back from the store, and scores them.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from hdhwatch.errors import CorpusError
+
+PRECISIONS = {"year", "half", "quarter", "season", "month", "day"}
+ROLES = {"current", "former"}
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    published: date
+    text: str
+    title: str = ""
+    url: str | None = None
+    language: str | None = None
+    html: str | None = None
+    expected: dict = field(default_factory=dict)
+
+
+def _day(value, where: str) -> date:
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise CorpusError(f"{where}: invalid date {value!r}") from exc
+
+
+def read_corpus(path: Path) -> list[Labelled]:
+    """Parse a corpus file; every problem names its line."""
+    items = []
+    seen = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"cannot read {path}: {exc}") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path.name}:{n}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{where}: invalid JSON ({exc.msg})") from exc
+        if not isinstance(raw, dict):
+            raise CorpusError(f"{where}: each line must be a JSON object")
+        for key in ("id", "published"):
+            if key not in raw:
+                raise CorpusError(f"{where}: missing {key!r}")
+        if "text" not in raw and "html" not in raw:
+            raise CorpusError(f"{where}: needs 'text' or 'html'")
+        if raw["id"] in seen:
+            raise CorpusError(f"{where}: duplicate id {raw['id']!r}")
+        seen.add(raw["id"])
+        expected = raw.get("expected") or {}
+        for d in expected.get("deadlines") or []:
+            if d.get("precision") not in PRECISIONS or d.get("role") not in ROLES:
+                raise CorpusError(f"{where}: bad deadline label {d}")
+            _day(d.get("deadline"), where)
+        items.append(Labelled(
+            id=str(raw["id"]), published=_day(raw["published"], where), text=raw.get("text") or "",
+            title=raw.get("title") or "", url=raw.get("url"), language=raw.get("language"),
+            html=raw.get("html"), expected=expected,
+        ))
+    if not items:
+        raise CorpusError(f"{path}: no articles")
+    return items
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, expected: set, predicted: set) -> tuple[set, set]:
+        self.tp += len(expected & predicted)
+        self.fp += len(predicted - expected)
+        self.fn += len(expected - predicted)
+        return expected - predicted, predicted - expected
+
+    def as_dict(self) -> dict:
+        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
+                "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class Report:
+    scores: dict[str, Score]
+    expected_alerts: list[tuple[str, str]]
+    raised_alerts: list[tuple[str, str]]
+    errors: list[str]
+    predictions: list[dict]
+    extraction: dict | None = None
+
+    @property
+    def alerts_found(self) -> int:
+        raised = list(self.raised_alerts)
+        found = 0
+        for alert in self.expected_alerts:
+            if alert in raised:
+                raised.remove(alert)
+                found += 1
+        return found
+
+    @property
+    def false_alerts(self) -> int:
+        expected = list(self.expected_alerts)
+        false = 0
+        for alert in self.raised_alerts:
+            if alert in expected:
+                expected.remove(alert)
+            else:
+                false += 1
+        return false
+
+    def summary_line(self) -> str:
+        s = self.scores
+        return (
+            f"relevance F1 {s['relevance'].f1:.2f} | providers F1 {s['providers'].f1:.2f} | "
+            f"deadlines F1 {s['deadlines'].f1:.2f} | shifts F1 {s['shifts'].f1:.2f} | "
+            f"timeline {self.alerts_found}/{len(self.expected_alerts)} alerts, "
+            f"{self.false_alerts} false"
+        )
+
+    def as_dict(self) -> dict:
+        data = {name: score.as_dict() for name, score in self.scores.items()}
+        data["timeline"] = {
+            "expected": len(self.expected_alerts), "raised": len(self.raised_alerts),
+            "found": self.alerts_found, "false": self.false_alerts,
+            "expected_alerts": [list(a) for a in self.expected_alerts],
+            "raised_alerts": [list(a) for a in self.raised_alerts],
+        }
+        if self.extraction:
+            data["extraction"] = self.extraction
+        return data
+
+
+# --- the timeline rule on labels ----------------------------------------------------------
+def expected_alerts(items: Iterable[Labelled]) -> list[tuple[str, str]]:
+    """FORMAT.md's timeline rule applied to the labels alone."""
+    from hdhwatch.deadlines import same_target
+
+    def same(a, b) -> bool:
+        return a is not None and b is not None and same_target(a, b)
+
+    known = None
+    superseded: list = []
+    alerts = []
+    for item in sorted(items, key=lambda i: i.published):
+        exp = item.expected
+        if not exp.get("relevant"):
+            continue
+        targets = [
+            (date.fromisoformat(d["deadline"]), d["precision"])
+            for d in exp.get("deadlines") or []
+            if d.get("role") == "current" and not d.get("bound") and not d.get("scope")
+        ]
+        shift = exp.get("shift")
+        if shift:
+            to = (date.fromisoformat(shift["to"]), _precision_of(exp, shift["to"]))
+            frm = (date.fromisoformat(shift["from"]), _precision_of(exp, shift["from"]))
+            if not same(to, known):
+                old = known or frm
+                alerts.append((old[0].isoformat(), to[0].isoformat()))
+                superseded.append(old)
+                known = to
+                continue
+        target = next((t for t in targets if same(t, known)), None) or (
+            max(targets) if targets else None
+        )
+        if target is None or same(target, known) or any(same(target, s) for s in superseded):
+            continue
+        if known is not None:
+            alerts.append((known[0].isoformat(), target[0].isoformat()))
+            superseded.append(known)
+        known = target
+    return alerts
+
+
+def _precision_of(expected: dict, day: str) -> str:
+    for d in expected.get("deadlines") or []:
+        if d["deadline"] == day:
+            return d["precision"]
+    return "day"
+
+
+# --- running the real pipeline ----------------------------------------------------------------
+def evaluate(items: list[Labelled], catalog=None) -> Report:
+    """Feed the corpus through store → classify → timeline on a temporary database."""
+    from hdhwatch import store
+    from hdhwatch.analyse import analyse_article
+    from hdhwatch.db import open_database
+    from hdhwatch.extract import content_hash, parse_article
+    from hdhwatch.models import Article
+    from hdhwatch.records import Article as ArticleRecord
+
+    ordered = sorted(items, key=lambda i: i.published)
+    raised: list[tuple[str, str]] = []
+    by_id: dict[str, int] = {}
+    extraction = {"pages": 0, "failed": 0, "title_match": 0}
+    with tempfile.TemporaryDirectory(prefix="hdhwatch-eval-") as tmp:
+        db = open_database(f"sqlite:///{Path(tmp) / 'eval.sqlite3'}")
+        try:
+            for n, item in enumerate(ordered):
+                published = datetime.combine(item.published, time(12), UTC)
+                url = f"{item.url or 'https://corpus.invalid/' + item.id}#corpus-{n}"
+                record = ArticleRecord(url=url, title=item.title, text=item.text,
+                                       published=published, language=item.language)
+                if item.html:
+                    extraction["pages"] += 1
+                    try:
+                        page = parse_article(item.html, item.url or url)
+                        extraction["title_match"] += page.title.strip() == item.title.strip()
+                        record = ArticleRecord(
+                            url=url, title=page.title, text=page.text, lead=page.lead,
+                            published=published, language=page.language or item.language,
+                        )
+                    except Exception:  # noqa: BLE001 - a failed extraction is a scored outcome
+                        extraction["failed"] += 1
+                with db.session() as session:
+                    saved = store.save_article(session, record, content_hash(record))
+                    by_id[item.id] = saved.article_id
+                    for event in analyse_article(session, saved.article_id):
+                        frm = event.from_deadline.isoformat() if event.from_deadline else None
+                        raised.append((frm, event.to_deadline.isoformat()))
+            predictions = {}
+            with db.session() as session:
+                for item in ordered:
+                    predictions[item.id] = _prediction(session.get(Article, by_id[item.id]))
+        finally:
+            db.close()
+    return _score(ordered, predictions, raised, extraction if extraction["pages"] else None)
+
+
+def _prediction(article) -> dict:
+    from hdhwatch.deadlines import reported_shift
+    from hdhwatch.records import Deadline
+
+    deadlines = []
+    records = []
+    for s in article.deadlines:
+        d = {"deadline": s.deadline.isoformat(), "precision": s.precision, "role": s.role}
+        if s.bound:
+            d["bound"] = s.bound
+        if s.scope:
+            d["scope"] = s.scope
+        deadlines.append(d)
+        records.append(Deadline(deadline=s.deadline, precision=s.precision, role=s.role,
+                                sentence=s.sentence, offset=s.offset, phrase=s.phrase,
+                                cue=s.cue, bound=s.bound, scope=s.scope))
+    shift = reported_shift(records)
+    return {
+        "relevant": bool(article.relevant),
+        "providers": [p.provider for p in article.providers],
+        "deadlines": deadlines,
+        "shift": {"from": shift.from_deadline.isoformat(), "to": shift.to_deadline.isoformat()}
+        if shift else None,
+    }
+
+
+def _score(items, predictions, raised, extraction) -> Report:
+    scores = {k: Score() for k in ("relevance", "providers", "deadlines", "shifts")}
+    errors: list[str] = []
+    out = []
+    for item in items:
+        exp, pred = item.expected, predictions[item.id]
+        out.append({"id": item.id, "predicted": pred})
+
+        def note(task: str, missed: set, spurious: set, item=item) -> None:
+            errors.extend(f"{item.id}\t{task}\tmissed\t{_fmt(m)}" for m in sorted(missed, key=str))
+            errors.extend(f"{item.id}\t{task}\tspurious\t{_fmt(s)}"
+                          for s in sorted(spurious, key=str))
+
+        e_rel = {item.id} if exp.get("relevant") else set()
+        p_rel = {item.id} if pred["relevant"] else set()
+        note("relevance", *scores["relevance"].add(e_rel, p_rel))
+        note("providers", *scores["providers"].add(set(exp.get("providers") or []),
+                                                    set(pred["providers"])))
+        e_dl = {(d["deadline"], d["role"]) for d in exp.get("deadlines") or []}
+        p_dl = {(d["deadline"], d["role"]) for d in pred["deadlines"]}
+        note("deadlines", *scores["deadlines"].add(e_dl, p_dl))
+        e_sh = {(exp["shift"]["from"], exp["shift"]["to"])} if exp.get("shift") else set()
+        p_sh = {(pred["shift"]["from"], pred["shift"]["to"])} if pred["shift"] else set()
+        note("shifts", *scores["shifts"].add(e_sh, p_sh))
+    expected = expected_alerts(items)
+    report = Report(scores, expected, raised, errors, out, extraction)
+    missing = list(expected)
+    for alert in raised:
+        if alert in missing:
+            missing.remove(alert)
+        else:
+            errors.append(f"-\ttimeline\tfalse alert\t{alert[0]} → {alert[1]}")
+    errors.extend(f"-\ttimeline\tmissed alert\t{a[0]} → {a[1]}" for a in missing)
+    return report
+
+
+def _fmt(value) -> str:
+    return " ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
