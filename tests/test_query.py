@@ -72,3 +72,15 @@ def test_get_article_by_id_or_url(filled):
 def test_malformed_dates_are_refused(value):
     with pytest.raises(QueryError, match="YYYY-MM-DD"):
         parse_day(value)
+
+
+def test_invalid_search_syntax_is_a_clear_error(filled):
+    if filled.dialect != "sqlite":
+        pytest.skip("PostgreSQL's websearch syntax accepts any input")
+    with filled.session() as session, pytest.raises(QueryError, match="invalid search"):
+        list_articles(session, ArticleFilter(search='"cloud'))
+
+
+def test_plain_words_with_punctuation_are_searched_as_words(filled):
+    # PostgreSQL's French stemming also matches "héberger": both backends find the article.
+    assert ARTICLES[2][1] in titles(filled, search="l'hébergement")

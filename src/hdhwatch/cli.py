@@ -158,16 +158,23 @@ def crawl_summary(summaries) -> str:
 @click.option("--source", help="Only articles crawled from this source.")
 @click.option("--outlet", help="Only articles from an outlet whose name contains this.")
 @click.option("--search", help="Full text, accent-insensitive (\"securite\" finds \"sécurité\").")
+@click.option("--provider", help="Only articles naming this provider (any alias: OVH, Azure…).")
+@click.option("--relevant/--all", "relevant", default=None,
+              help="Only articles about the HDH's hosting (--relevant), or every stored one "
+                   "(--all, the default).")
+@click.option("--with-deadline", is_flag=True, help="Only articles stating a migration date.")
+@click.option("--shifts-only", is_flag=True, help="Only articles that moved the target.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="At most this many (0: no limit).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True)
 @click.pass_context
 @handle_errors
-def articles(ctx, since, until, source, outlet, search, limit, fmt) -> None:
+def articles(ctx, since, until, source, outlet, search, provider, relevant, with_deadline,
+             shifts_only, limit, fmt) -> None:
     """List stored articles, newest first.
 
-    Example: hdhwatch articles --search "cloud souverain" --since 2026-01-01
+    Example: hdhwatch articles --search "cloud souverain" --provider OVH --since 2026-01-01
     """
     from hdhwatch.query import ArticleFilter, article_dict, list_articles, parse_day
 
@@ -177,11 +184,29 @@ def articles(ctx, since, until, source, outlet, search, limit, fmt) -> None:
         source=source,
         outlet=outlet,
         search=search,
+        provider=canonical_provider(ctx, provider) if provider else None,
+        relevant=relevant,
+        with_deadline=with_deadline,
+        shifts_only=shifts_only,
         limit=limit or None,
     )
     with open_db(ctx).session() as session:
         found = [article_dict(a) for a in list_articles(session, f)]
     emit(found, fmt, ["id", "published", "outlet", "title", "url"])
+
+
+def canonical_provider(ctx: click.Context, name: str) -> str:
+    """The canonical name of a provider given by any alias; unknown names are refused."""
+    from hdhwatch.errors import QueryError
+    from hdhwatch.providers import default_catalog
+
+    catalog = default_catalog(settings_of(ctx).providers_path)
+    try:
+        return catalog.get(name).name
+    except KeyError:
+        raise QueryError(
+            f"unknown provider {name!r}; known: {', '.join(sorted(catalog.names))}"
+        ) from None
 
 
 @main.command()
@@ -305,6 +330,97 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self.tty and self.last != -2:
             click.echo("", err=True)
+
+
+# --- the service ----------------------------------------------------------------------------
+@main.command()
+@click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@click.option("--all", "all_", is_flag=True, help="Crawl every enabled source, due or not.")
+@click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+@click.pass_context
+@handle_errors
+def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bool) -> None:
+    """One full pass now: crawl the sources that are due, classify, detect shifts, send.
+
+    For cron users and manual runs. Sources are due when their cadence has
+    elapsed since their last crawl; name sources or use --all to crawl anyway.
+
+    Example: hdhwatch run --all
+    """
+    from hdhwatch.schedule import run_pass
+
+    settings = settings_of(ctx)
+    open_db(ctx)
+    report = run_pass(settings, all_sources=all_, names=list(source_names) or None,
+                      echo=click.echo if verbose else None)
+    click.echo(crawl_summary(report.crawled) if report.crawled else "no source due")
+    click.echo(f"digests queued: {report.queued_digests}")
+    click.echo(f"mail: {report.sent}")
+
+
+@main.command()
+@click.pass_context
+@handle_errors
+def status(ctx: click.Context) -> None:
+    """Sources (last and next run, last error), the outbox, and the current target.
+
+    Example: hdhwatch status
+    """
+    from hdhwatch.db import utcnow
+    from hdhwatch.schedule import service_status
+
+    settings = settings_of(ctx)
+    with open_db(ctx).session() as session:
+        st = service_status(session, settings, utcnow())
+    rows = [[s.name, s.kind, "yes" if s.enabled else "no",
+             _when(s.last_run), s.last_status or "never", _when(s.next_due), s.last_error or ""]
+            for s in st.sources]
+    click.echo(table(["source", "kind", "enabled", "last run", "status", "next due",
+                      "last error"], rows))
+    click.echo("")
+    click.echo(f"outbox: {st.pending} pending, {len(st.failed)} failed")
+    for recipient, subject, error in st.failed:
+        click.echo(f"  failed: {recipient}: {subject} ({error})")
+    click.echo("")
+    if st.known_target is None:
+        click.echo("current target: none known yet")
+    else:
+        from hdhwatch.notify import describe_target
+
+        click.echo(f"current target: {describe_target(*st.known_target)} "
+                   f"({st.known_target[0].isoformat()}, {st.known_target[1]})")
+        if st.evidence:
+            ev = st.evidence
+            day = ev["published"].date().isoformat() if ev["published"] else "?"
+            click.echo(f"  « {ev['sentence']} »")
+            click.echo(f"  {ev['outlet']}, {day}: {ev['url']}")
+
+
+def _when(value) -> str:
+    if value is None:
+        return "-"
+    from zoneinfo import ZoneInfo
+
+    return value.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M")
+
+
+@main.command()
+@click.pass_context
+@handle_errors
+def schedule(ctx: click.Context) -> None:
+    """Run the service: crawl each source on its cadence, send mail, send digests.
+
+    Jobs live in the database (APScheduler's job store); only one scheduler
+    may run per database. SIGTERM or Ctrl-C stops it after the running job.
+
+    Example: hdhwatch schedule
+    """
+    import logging
+
+    from hdhwatch.schedule import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    serve(settings_of(ctx), echo=click.echo)
 
 
 # --- demo ---------------------------------------------------------------------------------

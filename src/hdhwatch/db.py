@@ -156,4 +156,6 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Autogenerate ignores the search objects the migration manages by hand (FTS5, tsvector)."""
+    if type_ == "table" and name == "apscheduler_jobs":
+        return False  # APScheduler's job store manages its own table
     return not (name and (name.startswith("articles_fts") or "search_vector" in name))

@@ -112,8 +112,11 @@ def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
     try:
         return list(session.scalars(articles_query(session, f)))
     except OperationalError as exc:
-        if f.search and "fts5" in str(exc).lower():
-            raise QueryError(f"invalid search {f.search!r}: {exc.orig}") from exc
+        if f.search and session.get_bind().dialect.name == "sqlite":
+            raise QueryError(
+                f"invalid search {f.search!r} ({exc.orig}); use plain words, "
+                '"a phrase", OR, NOT, or a prefix*'
+            ) from exc
         raise
 
 

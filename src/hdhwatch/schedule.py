@@ -1,0 +1,299 @@
+"""The service: one full pass now (``hdhwatch run``), or on a clock (``hdhwatch schedule``).
+
+The scheduler only wires jobs to the functions the CLI calls. APScheduler 3.x
+keeps its jobs in the same database (SQLAlchemyJobStore); job ids are fixed so
+a restart replaces them instead of adding copies; every job has
+``max_instances=1`` and coalesces missed runs; crawls run in a subprocess (the
+Twisted reactor cannot be restarted). One scheduler per database: a second one
+refuses to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import make_url, text
+
+from hdhwatch.config import Settings, SourceConfig, load_settings
+from hdhwatch.errors import HdhwatchError
+
+logger = logging.getLogger(__name__)
+
+JOBS_TABLE = "apscheduler_jobs"
+SEND_EVERY = timedelta(minutes=2)
+DIGEST_HOUR = 8  # local time: digests go out in the morning
+CRAWL_GRACE = 3600  # a crawl missed by less than an hour still runs
+DIGEST_GRACE = 12 * 3600  # a digest due during a restart still goes out
+
+
+class SchedulerAlreadyRunning(HdhwatchError):
+    """Another scheduler holds this database."""
+
+
+# --- what a pass does -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PassReport:
+    crawled: list = field(default_factory=list)  # crawl.RunSummary
+    queued_digests: int = 0
+    sent: object | None = None  # outbox.SendReport
+
+
+def due_sources(settings: Settings, last_runs: dict[str, datetime], now: datetime
+                ) -> list[SourceConfig]:
+    """Enabled sources never crawled, or whose cadence has elapsed since their last run."""
+    return [
+        s for s in settings.sources
+        if s.enabled and (s.name not in last_runs or last_runs[s.name] + s.cadence <= now)
+    ]
+
+
+def run_pass(settings: Settings, *, all_sources: bool = False, names: list[str] | None = None,
+             echo: Callable[[str], None] | None = None, now: datetime | None = None) -> PassReport:
+    """Crawl what is due (classification and shift detection run as articles are stored),
+    queue the digests that are due, send the outbox."""
+    from hdhwatch import store
+    from hdhwatch.crawl import run_crawl
+    from hdhwatch.db import open_database, utcnow
+
+    now = now or utcnow()
+    db = open_database(settings.database_url)
+    try:
+        with db.session() as session:
+            last_runs = store.last_run_times(session)
+        if names:
+            targets = [settings.source(n) for n in names]
+        elif all_sources:
+            targets = [s for s in settings.sources if s.enabled]
+        else:
+            targets = due_sources(settings, last_runs, now)
+        crawled = run_crawl(settings, [s.name for s in targets], echo=echo) if targets else []
+        queued, sent = deliver(settings, db, now)
+    finally:
+        db.close()
+    return PassReport(crawled=crawled, queued_digests=queued, sent=sent)
+
+
+def deliver(settings: Settings, db, now: datetime):
+    """Queue the digests that are due, then send everything pending."""
+    from hdhwatch.notify import enqueue_digests
+    from hdhwatch.outbox import send_pending
+
+    with db.session() as session:
+        queued = enqueue_digests(session, settings, now)
+    return queued, send_pending(db, settings, now=now)
+
+
+# --- jobs (module-level functions: the job store keeps references, not code) -----------------
+def crawl_job(source_name: str) -> None:
+    from hdhwatch.crawl import run_crawl
+    from hdhwatch.db import open_database, utcnow
+
+    settings = load_settings()
+    summaries = run_crawl(settings, [source_name])
+    for s in summaries:
+        logger.info("crawl %s: %s, fetched %d, new %d, errors %s", s.source, s.status,
+                    s.pages_fetched, s.new_articles, s.errors or "none")
+    db = open_database(settings.database_url)
+    try:
+        from hdhwatch.outbox import send_pending
+
+        send_pending(db, settings, now=utcnow())  # a shift alert goes out in this cycle
+    finally:
+        db.close()
+
+
+def send_job() -> None:
+    from hdhwatch.db import open_database, utcnow
+    from hdhwatch.outbox import send_pending
+
+    settings = load_settings()
+    db = open_database(settings.database_url)
+    try:
+        report = send_pending(db, settings, now=utcnow())
+        if report.sent or report.failed:
+            logger.info("outbox: %s", report)
+    finally:
+        db.close()
+
+
+def digest_job() -> None:
+    from hdhwatch.db import open_database, utcnow
+
+    settings = load_settings()
+    db = open_database(settings.database_url)
+    try:
+        queued, report = deliver(settings, db, utcnow())
+        logger.info("digests: %d queued; outbox: %s", queued, report)
+    finally:
+        db.close()
+
+
+# --- the scheduler ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def single_scheduler(settings: Settings) -> Iterator[None]:
+    """Hold the database's scheduler lock, or raise SchedulerAlreadyRunning."""
+    url = make_url(settings.database_url)
+    message = (f"another hdhwatch scheduler is already running on this database "
+               f"({url.render_as_string(hide_password=True)}); stop it first")
+    if url.get_backend_name() == "postgresql":
+        from hdhwatch.db import make_engine
+
+        engine = make_engine(settings.database_url)
+        connection = engine.connect()
+        try:
+            got = connection.execute(text("SELECT pg_try_advisory_lock(72686477, 1)")).scalar()
+            if not got:
+                raise SchedulerAlreadyRunning(message)
+            yield
+        finally:
+            connection.close()  # closing the session releases the advisory lock
+            engine.dispose()
+        return
+    database = url.database or "memory"
+    lock_path = Path(database).with_suffix(".scheduler.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise SchedulerAlreadyRunning(message) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_scheduler(settings: Settings):
+    """A BackgroundScheduler with the persistent job store and every job registered."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from hdhwatch.db import make_engine
+
+    zone = ZoneInfo(settings.timezone)
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=make_engine(settings.database_url),
+                                                 tablename=JOBS_TABLE)},
+        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": CRAWL_GRACE},
+        timezone=zone,
+    )
+    wanted = set()
+    for source in settings.sources:
+        if not source.enabled:
+            continue
+        job_id = f"crawl:{source.name}"
+        wanted.add(job_id)
+        scheduler.add_job(
+            "hdhwatch.schedule:crawl_job", IntervalTrigger(
+                seconds=int(source.cadence.total_seconds()), timezone=zone),
+            args=[source.name], id=job_id, name=f"crawl {source.name}", replace_existing=True,
+        )
+    scheduler.add_job("hdhwatch.schedule:send_job", IntervalTrigger(
+        seconds=int(SEND_EVERY.total_seconds()), timezone=zone), id="send", name="send outbox",
+        replace_existing=True)
+    scheduler.add_job("hdhwatch.schedule:digest_job", CronTrigger(hour=DIGEST_HOUR, timezone=zone),
+                      id="digests", name="periodic digests", replace_existing=True,
+                      misfire_grace_time=DIGEST_GRACE)
+    wanted |= {"send", "digests"}
+    return scheduler, wanted
+
+
+def serve(settings: Settings, *, echo: Callable[[str], None] = print,
+          stop: threading.Event | None = None) -> None:
+    """Run the scheduler until SIGTERM/SIGINT (or ``stop``), then stop after the running job."""
+    stop = stop or threading.Event()
+    with single_scheduler(settings):
+        from hdhwatch.db import upgrade
+
+        upgrade(settings.database_url)
+        scheduler, wanted = build_scheduler(settings)
+        scheduler.start(paused=True)
+        for job in scheduler.get_jobs():
+            if job.id not in wanted:  # a source removed from the config
+                job.remove()
+        scheduler.resume()
+        for job in sorted(scheduler.get_jobs(), key=lambda j: j.id):
+            echo(f"scheduled {job.id:<32} next run {job.next_run_time:%Y-%m-%d %H:%M %Z}")
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                previous[signum] = signal.signal(signum, lambda *_: stop.set())
+        echo("hdhwatch scheduler running; SIGTERM or Ctrl-C stops it after the running job")
+        try:
+            while not stop.wait(1.0):
+                pass
+        finally:
+            echo("stopping: waiting for the running job to finish …")
+            scheduler.shutdown(wait=True)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            echo("scheduler stopped")
+
+
+# --- status -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceStatus:
+    name: str
+    kind: str
+    enabled: bool
+    last_run: datetime | None
+    last_status: str | None
+    next_due: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class ServiceStatus:
+    sources: list[SourceStatus]
+    pending: int
+    failed: list[tuple[str, str, str | None]]  # (recipient, subject, last error)
+    known_target: tuple | None  # (deadline, precision)
+    evidence: dict | None  # outlet, published, sentence, url
+
+
+def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
+    from sqlalchemy import func, select
+
+    from hdhwatch.models import CrawlRun, DeadlineStatement, OutboxMessage, Source
+    from hdhwatch.timeline import current_state
+
+    latest = {}
+    rows = session.execute(
+        select(Source.name, CrawlRun).join(CrawlRun, CrawlRun.source_id == Source.id)
+        .order_by(CrawlRun.started_at)
+    )
+    for name, run in rows:
+        latest[name] = run
+    sources = []
+    for s in settings.sources:
+        run = latest.get(s.name)
+        errors = run.last_error if run and (run.errors or run.status != "finished") else None
+        sources.append(SourceStatus(
+            s.name, s.kind, s.enabled, run.started_at if run else None,
+            run.status if run else None,
+            (run.started_at + s.cadence if run else now) if s.enabled else None, errors,
+        ))
+    pending = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_(("pending", "sending"))))
+    failed = [(m.recipient, m.subject, m.last_error) for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id))]
+    state = current_state(session)
+    evidence = None
+    if state.known_statement:
+        statement = session.get(DeadlineStatement, state.known_statement)
+        if statement is not None:
+            article = statement.article
+            evidence = {"outlet": article.outlet, "url": article.url, "sentence": statement.sentence,
+                        "published": article.published_at, "title": article.title}
+    return ServiceStatus(sources, pending or 0, failed, state.known, evidence)
