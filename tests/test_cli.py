@@ -1,0 +1,107 @@
+"""The command line, invoked for real: documented commands, the demo, queries on its rows."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from hdhwatch.cli import main
+
+
+def all_commands(group: click.Group, prefix: str = ""):
+    for name, command in group.commands.items():
+        yield f"{prefix}{name}", command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, f"{prefix}{name} ")
+
+
+@pytest.mark.parametrize("name,command", list(all_commands(main)), ids=lambda v: str(v))
+def test_every_command_is_documented_with_an_example(name, command):
+    assert command.help and "Example: hdhwatch" in command.help, name
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory):
+    """A data dir filled by running `hdhwatch demo` once, as a user would."""
+    data = tmp_path_factory.mktemp("demo-data")
+    env = {"HDHWATCH_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+    port = free_port()
+    run = subprocess.run([sys.executable, "-m", "hdhwatch.cli", "demo", "--port", str(port)],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return env, port, run.stdout
+
+
+def cli(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hdhwatch.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_demo_stores_its_articles_and_a_second_run_stores_nothing(demo_env):
+    env, port, first = demo_env
+    assert "25 demo articles in the store" in first
+    again = cli(env, "demo", "--port", str(port))
+    assert again.returncode == 0, again.stderr
+    total = next(line for line in again.stdout.splitlines() if line.startswith("total"))
+    assert total.split()[2] == "0", again.stdout  # new
+    assert "25 demo articles in the store" in again.stdout
+
+
+def test_articles_search_is_accent_insensitive_on_the_demo(demo_env):
+    env, _, _ = demo_env
+    accented = json.loads(cli(env, "articles", "--search", "hébergeur", "--format", "json").stdout)
+    plain = json.loads(cli(env, "articles", "--search", "hebergeur", "--format", "json").stdout)
+    assert accented and [a["id"] for a in accented] == [a["id"] for a in plain]
+    dates = [a["published"] for a in accented]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_articles_filters_and_formats(demo_env):
+    env, _, _ = demo_env
+    rows = json.loads(cli(env, "articles", "--since", "2026-01-01", "--format", "json").stdout)
+    assert rows and all(r["published"] >= "2026-01-01" for r in rows)
+    csv_out = cli(env, "articles", "--limit", "2", "--format", "csv").stdout.splitlines()
+    assert csv_out[0].startswith("id,") and len(csv_out) == 3
+    jsonl = cli(env, "articles", "--provider", "Azure", "--format", "jsonl").stdout.splitlines()
+    assert jsonl and all("Microsoft" in json.loads(line)["providers"] for line in jsonl)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["articles", "--since", "hier"], "invalid --since"),
+    (["articles", "--provider", "Nimbus"], "unknown provider"),
+    (["show", "99999"], "no article"),
+    (["crawl", "nulle-part"], "no source named"),
+])
+def test_bad_input_gets_a_clear_message_not_a_traceback(demo_env, args, message):
+    env, _, _ = demo_env
+    result = cli(env, *args)
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_show_prints_text_and_metadata(demo_env):
+    env, _, _ = demo_env
+    first = json.loads(cli(env, "articles", "--limit", "1", "--format", "json").stdout)[0]
+    shown = cli(env, "show", str(first["id"]))
+    assert shown.returncode == 0
+    assert first["title"] in shown.stdout and "url:" in shown.stdout
+    by_url = json.loads(cli(env, "show", first["url"], "--format", "json").stdout)
+    assert by_url["id"] == first["id"] and len(by_url["text"]) > 500
+
+
+def test_db_upgrade_reports_the_revision(tmp_path):
+    result = CliRunner().invoke(main, ["db", "upgrade"],
+                                env={"HDHWATCH_DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 0 and "database at revision" in result.output

@@ -1,0 +1,139 @@
+"""The service: one scheduler per database, fixed jobs, clean stops, `run` and `status`."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hdhwatch.config import child_environment
+from hdhwatch.demo import DEMO_ROOT
+from hdhwatch.schedule import (
+    SchedulerAlreadyRunning,
+    build_scheduler,
+    due_sources,
+    serve,
+    single_scheduler,
+)
+from hdhwatch.sitesrv import SiteServer
+
+SOURCES = """
+[[source]]
+name = "hebdo"
+kind = "feed"
+urls = ["http://127.0.0.1:9/feed.xml"]
+cadence = "7d"
+
+[[source]]
+name = "quotidien"
+kind = "feed"
+urls = ["http://127.0.0.1:9/feed2.xml"]
+cadence = "1d"
+
+[[source]]
+name = "en-pause"
+kind = "feed"
+urls = ["http://127.0.0.1:9/feed3.xml"]
+enabled = false
+"""
+
+
+def test_a_second_scheduler_on_the_same_database_refuses_to_start(make_settings, db_url):
+    settings = make_settings(SOURCES, database_url=db_url)
+    with single_scheduler(settings):
+        with pytest.raises(SchedulerAlreadyRunning, match="already running"):
+            with single_scheduler(settings):
+                pass
+    with single_scheduler(settings):  # released on exit
+        pass
+
+
+def test_jobs_have_fixed_ids_and_survive_a_restart_without_copies(make_settings, db_url):
+    from hdhwatch.db import open_database
+
+    settings = make_settings(SOURCES, database_url=db_url)
+    open_database(db_url).close()
+    for _ in range(2):  # start, stop, start again
+        scheduler, wanted = build_scheduler(settings)
+        scheduler.start(paused=True)
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        scheduler.shutdown(wait=False)
+    assert set(jobs) == {"crawl:hebdo", "crawl:quotidien", "send", "digests"} == wanted
+    crawl = jobs["crawl:hebdo"]
+    assert crawl.max_instances == 1 and crawl.coalesce
+    assert crawl.func_ref == "hdhwatch.schedule:crawl_job" and crawl.args == ("hebdo",)
+    assert jobs["digests"].misfire_grace_time >= 6 * 3600
+    assert str(jobs["digests"].trigger.timezone) == "Europe/Paris"
+
+
+def test_due_sources_follow_cadence_and_skip_disabled(make_settings):
+    settings = make_settings(SOURCES)
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    last = {"hebdo": now - timedelta(days=2), "quotidien": now - timedelta(days=2)}
+    assert [s.name for s in due_sources(settings, last, now)] == ["quotidien"]
+    assert [s.name for s in due_sources(settings, {}, now)] == ["hebdo", "quotidien"]
+
+
+def test_serve_stops_cleanly_when_asked(make_settings):
+    settings = make_settings(SOURCES)
+    stop = threading.Event()
+    lines: list[str] = []
+    thread = threading.Thread(target=serve, args=(settings,),
+                              kwargs={"echo": lines.append, "stop": stop})
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not any("running" in line for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert any(line.startswith("scheduled crawl:hebdo") for line in lines)
+    assert lines[-1] == "scheduler stopped"
+
+
+def test_schedule_command_stops_on_sigterm_and_a_second_one_refuses(make_settings):
+    settings = make_settings(SOURCES)
+    env = child_environment(settings)
+    cmd = [sys.executable, "-m", "hdhwatch.cli", "schedule"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "scheduler running" in line:
+            break
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    proc.send_signal(signal.SIGTERM)
+    rest, _ = proc.communicate(timeout=60)
+    assert second.returncode == 1
+    assert "another hdhwatch scheduler is already running" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert proc.returncode == 0, "".join(seen) + rest
+    assert "scheduler stopped" in rest
+
+
+def test_run_crawls_what_is_due_then_nothing(make_settings):
+    sources = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
+    with SiteServer(DEMO_ROOT) as server:
+        settings = make_settings(sources.replace("{{BASE}}", server.base_url))
+        env = child_environment(settings)
+        cmd = [sys.executable, "-m", "hdhwatch.cli"]
+        first = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True,
+                               timeout=300)
+        second = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True,
+                                timeout=300)
+        status = subprocess.run([*cmd, "status"], env=env, capture_output=True, text=True,
+                                timeout=60)
+    assert first.returncode == 0, first.stderr
+    total = [line for line in first.stdout.splitlines() if line.startswith("total")]
+    assert total and total[0].split()[2] == "25", first.stdout
+    assert "no source due" in second.stdout
+    assert status.returncode == 0, status.stderr
+    for name in ("lecourrier-numerique", "acteurs-de-letat"):
+        assert name in status.stdout
+    assert "current target:" in status.stdout and "outbox:" in status.stdout
