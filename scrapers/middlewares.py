@@ -52,8 +52,9 @@ class RetryAfterMiddleware:
         tries = request.meta.get("retry_after_times", 0)
         if wait > self.max_wait or tries >= self.max_times:
             request.meta["dont_retry"] = True  # give up: the errback records http_429/503
-            logger.warning("giving up on %s: %s with Retry-After %.0fs", request.url,
-                           response.status, wait)
+            logger.warning(
+                "giving up on %s: %s with Retry-After %.0fs", request.url, response.status, wait
+            )
             return response
         self._slow_down(request, wait)
         logger.info("%s answered %s; retrying in %.1fs", request.url, response.status, wait)

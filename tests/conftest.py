@@ -26,8 +26,11 @@ def _pg_admin():
     import psycopg
 
     try:
-        return psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg", "postgresql"),
-                               autocommit=True, connect_timeout=3)
+        return psycopg.connect(
+            PG_ADMIN_URL.replace("postgresql+psycopg", "postgresql"),
+            autocommit=True,
+            connect_timeout=3,
+        )
     except psycopg.OperationalError as exc:
         _service_missing(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}".splitlines()[0])
 

@@ -38,15 +38,25 @@ def demo_env(tmp_path_factory):
     data = tmp_path_factory.mktemp("demo-data")
     env = {"HDHWATCH_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
     port = free_port()
-    run = subprocess.run([sys.executable, "-m", "hdhwatch.cli", "demo", "--port", str(port)],
-                         env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "hdhwatch.cli", "demo", "--port", str(port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     return env, port, run.stdout
 
 
 def cli(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hdhwatch.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "hdhwatch.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_demo_stores_its_articles_and_a_second_run_stores_nothing(demo_env):
@@ -78,12 +88,15 @@ def test_articles_filters_and_formats(demo_env):
     assert jsonl and all("Microsoft" in json.loads(line)["providers"] for line in jsonl)
 
 
-@pytest.mark.parametrize("args,message", [
-    (["articles", "--since", "hier"], "invalid --since"),
-    (["articles", "--provider", "Nimbus"], "unknown provider"),
-    (["show", "99999"], "no article"),
-    (["crawl", "nulle-part"], "no source named"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["articles", "--since", "hier"], "invalid --since"),
+        (["articles", "--provider", "Nimbus"], "unknown provider"),
+        (["show", "99999"], "no article"),
+        (["crawl", "nulle-part"], "no source named"),
+    ],
+)
 def test_bad_input_gets_a_clear_message_not_a_traceback(demo_env, args, message):
     env, _, _ = demo_env
     result = cli(env, *args)
@@ -102,6 +115,5 @@ def test_show_prints_text_and_metadata(demo_env):
 
 
 def test_db_upgrade_reports_the_revision(tmp_path):
-    result = CliRunner().invoke(main, ["db", "upgrade"],
-                                env={"HDHWATCH_DATA_DIR": str(tmp_path)})
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"HDHWATCH_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 0 and "database at revision" in result.output

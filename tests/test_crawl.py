@@ -36,7 +36,9 @@ def rss(*paths: str) -> str:
         f"<pubDate>Mon, 12 Sep 2022 10:00:00 +0200</pubDate></item>"
         for p in paths
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
+    )
 
 
 def feed_source(name: str, *paths: str) -> str:
@@ -55,18 +57,30 @@ def site_root(tmp_path: Path) -> Path:
     shutil.copy(root / THIRD, extra / "final.html")
     shutil.copy(PAGES / "article_latin1.html", extra / "ancien.latin1.html")
     shutil.copy(PAGES / "article_empty_body.html", extra / "vide.html")
-    (extra / "errors.xml").write_text(rss(
-        ARTICLE, "extra/missing.html", "extra/broken-server.html", "extra/throttled.html",
-        "extra/moved.html", "extra/ancien.latin1.html", "extra/vide.html",
-    ))
+    (extra / "errors.xml").write_text(
+        rss(
+            ARTICLE,
+            "extra/missing.html",
+            "extra/broken-server.html",
+            "extra/throttled.html",
+            "extra/moved.html",
+            "extra/ancien.latin1.html",
+            "extra/vide.html",
+        )
+    )
     (extra / "malformed.xml").write_text('<?xml version="1.0"?><rss><channel><item><title>a')
-    (extra / "empty.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel>'
-                                     "<title>Rien</title></channel></rss>")
-    (extra / "slow.xml").write_text(rss(*[
-        f"{d}/articles/{p.name}" for d in ("lecourrier-numerique", "sante-connectee",
-                                           "le-quotidien-du-nuage")
-        for p in sorted((root / d / "articles").iterdir())
-    ]))
+    (extra / "empty.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Rien</title></channel></rss>'
+    )
+    (extra / "slow.xml").write_text(
+        rss(
+            *[
+                f"{d}/articles/{p.name}"
+                for d in ("lecourrier-numerique", "sante-connectee", "le-quotidien-du-nuage")
+                for p in sorted((root / d / "articles").iterdir())
+            ]
+        )
+    )
     return root
 
 
@@ -120,8 +134,9 @@ def test_demo_site_crawl_stores_on_topic_articles_once(site_root, make_settings)
     assert counts(settings) == {"articles": 25, "distinct": 25}
     article_requests = [r for r in second if "/articles/" in r.path]
     assert article_requests == [], "no article page is requested again"
-    discovery = [r for r in second if r.path.endswith((".xml", "/", ".html")) and
-                 "/articles/" not in r.path]
+    discovery = [
+        r for r in second if r.path.endswith((".xml", "/", ".html")) and "/articles/" not in r.path
+    ]
     assert discovery and all(r.status == 304 for r in discovery if r.path.endswith(".xml"))
 
 
@@ -157,14 +172,17 @@ def test_errors_are_recorded_by_kind_and_the_crawl_goes_on(site_root, make_setti
 
 
 def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, make_settings):
-    slow = {f"/{p.relative_to(site_root)}": Rule(delay=0.5)
-            for p in site_root.glob("*/articles/*.html")}
+    slow = {
+        f"/{p.relative_to(site_root)}": Rule(delay=0.5) for p in site_root.glob("*/articles/*.html")
+    }
     with SiteServer(site_root, rules=slow) as server:
-        settings = make_settings(feed_source("slow", "extra/slow.xml").replace(
-            "{{BASE}}", server.base_url))
+        settings = make_settings(
+            feed_source("slow", "extra/slow.xml").replace("{{BASE}}", server.base_url)
+        )
         proc = subprocess.Popen(
             [sys.executable, "-m", "hdhwatch.crawler", "slow"],
-            env=child_environment(settings), stdout=subprocess.DEVNULL,
+            env=child_environment(settings),
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
@@ -193,7 +211,8 @@ def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, m
 def test_crawl_into_postgresql(site_root, make_settings, pg_url):
     with SiteServer(site_root) as server:
         settings = make_settings(
-            DEMO_SOURCES.replace("{{BASE}}", server.base_url), database_url=pg_url)
+            DEMO_SOURCES.replace("{{BASE}}", server.base_url), database_url=pg_url
+        )
         first = run_crawl(settings)
         second = run_crawl(settings)
     assert sum(s.new_articles for s in first) == ON_TOPIC_DEMO_ARTICLES
@@ -206,11 +225,19 @@ def test_scrapy_crawl_works_from_the_checkout(site_root, make_settings):
         settings = make_settings(DEMO_SOURCES.replace("{{BASE}}", server.base_url))
         name = next(s.name for s in settings.sources if s.kind == "feed")
         checkout = Path(__file__).resolve().parents[1]
-        listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=checkout,
-                                env=child_environment(settings), capture_output=True, text=True)
+        listed = subprocess.run(
+            [sys.executable, "-m", "scrapy", "list"],
+            cwd=checkout,
+            env=child_environment(settings),
+            capture_output=True,
+            text=True,
+        )
         result = subprocess.run(
             [sys.executable, "-m", "scrapy", "crawl", "feeds", "-a", f"source={name}"],
-            cwd=checkout, env=child_environment(settings), capture_output=True, text=True,
+            cwd=checkout,
+            env=child_environment(settings),
+            capture_output=True,
+            text=True,
             timeout=120,
         )
     assert listed.stdout.split() == ["feeds", "listing", "sitemap"]

@@ -12,12 +12,24 @@ from hdhwatch.query import ArticleFilter, get_article, list_articles, parse_day
 from hdhwatch.records import Article as ArticleRecord
 
 ARTICLES = [
-    ("https://a.example/1", "La sécurité des données de santé en question", "Le Health Data Hub "
-     "reste chez Microsoft malgré les critiques sur la sécurité.", datetime(2022, 9, 12, tzinfo=UTC)),
-    ("https://a.example/2", "Scaleway retenu pour héberger le HDH", "La migration vers un cloud "
-     "souverain est annoncée pour la fin 2026.", datetime(2026, 4, 3, tzinfo=UTC)),
-    ("https://b.example/3", "Un nouveau smartphone", "Rien à voir avec l'hébergement.",
-     datetime(2024, 1, 5, tzinfo=UTC)),
+    (
+        "https://a.example/1",
+        "La sécurité des données de santé en question",
+        "Le Health Data Hub reste chez Microsoft malgré les critiques sur la sécurité.",
+        datetime(2022, 9, 12, tzinfo=UTC),
+    ),
+    (
+        "https://a.example/2",
+        "Scaleway retenu pour héberger le HDH",
+        "La migration vers un cloud souverain est annoncée pour la fin 2026.",
+        datetime(2026, 4, 3, tzinfo=UTC),
+    ),
+    (
+        "https://b.example/3",
+        "Un nouveau smartphone",
+        "Rien à voir avec l'hébergement.",
+        datetime(2024, 1, 5, tzinfo=UTC),
+    ),
 ]
 
 
@@ -25,8 +37,13 @@ ARTICLES = [
 def filled(database):
     with database.session() as session:
         for url, title, text, published in ARTICLES:
-            rec = ArticleRecord(url=url, title=title, text=text, published=published,
-                                outlet="Exemple" if "a.example" in url else "Autre")
+            rec = ArticleRecord(
+                url=url,
+                title=title,
+                text=text,
+                published=published,
+                outlet="Exemple" if "a.example" in url else "Autre",
+            )
             store.save_article(session, rec, url)
     return database
 

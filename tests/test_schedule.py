@@ -83,8 +83,9 @@ def test_serve_stops_cleanly_when_asked(make_settings):
     settings = make_settings(SOURCES)
     stop = threading.Event()
     lines: list[str] = []
-    thread = threading.Thread(target=serve, args=(settings,),
-                              kwargs={"echo": lines.append, "stop": stop})
+    thread = threading.Thread(
+        target=serve, args=(settings,), kwargs={"echo": lines.append, "stop": stop}
+    )
     thread.start()
     deadline = time.monotonic() + 30
     while not any("running" in line for line in lines) and time.monotonic() < deadline:
@@ -100,8 +101,9 @@ def test_schedule_command_stops_on_sigterm_and_a_second_one_refuses(make_setting
     settings = make_settings(SOURCES)
     env = child_environment(settings)
     cmd = [sys.executable, "-m", "hdhwatch.cli", "schedule"]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     seen = []
     for line in proc.stdout:
         seen.append(line)
@@ -123,12 +125,11 @@ def test_run_crawls_what_is_due_then_nothing(make_settings):
         settings = make_settings(sources.replace("{{BASE}}", server.base_url))
         env = child_environment(settings)
         cmd = [sys.executable, "-m", "hdhwatch.cli"]
-        first = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True,
-                               timeout=300)
-        second = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True,
-                                timeout=300)
-        status = subprocess.run([*cmd, "status"], env=env, capture_output=True, text=True,
-                                timeout=60)
+        first = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True, timeout=300)
+        second = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True, timeout=300)
+        status = subprocess.run(
+            [*cmd, "status"], env=env, capture_output=True, text=True, timeout=60
+        )
     assert first.returncode == 0, first.stderr
     total = [line for line in first.stdout.splitlines() if line.startswith("total")]
     assert total and total[0].split()[2] == "25", first.stdout

@@ -71,7 +71,8 @@ def test_validators_are_upserted(database):
         store.set_validators(session, source.id, "http://example.test/feed", '"b"', "Mon, 01 Jan")
     with database.session() as session:
         assert store.get_validators(session, source.id, "http://example.test/feed") == (
-            '"b"', "Mon, 01 Jan",
+            '"b"',
+            "Mon, 01 Jan",
         )
 
 

@@ -92,7 +92,9 @@ class SourceSpider(scrapy.Spider):
     def article_requests(self, source: str, urls: Iterable[str]) -> Iterator[Request]:
         for _url, canonical in self.session.new_links(source, urls):
             yield Request(
-                canonical, callback=self.parse_article, errback=self.on_error,
+                canonical,
+                callback=self.parse_article,
+                errback=self.on_error,
                 meta={"source": source},
             )
 

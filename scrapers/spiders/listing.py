@@ -24,7 +24,10 @@ class ListingSpider(SourceSpider):
         source = self.session.sources[response.meta["source"]]
         try:
             links, next_url = parse_listing(
-                response.text, response.url, source.link_selector, source.next_selector,
+                response.text,
+                response.url,
+                source.link_selector,
+                source.next_selector,
                 source.allow,
             )
         except (FeedError, AttributeError) as exc:

@@ -23,9 +23,15 @@ from hdhwatch.timeline import persist_classification, update_timeline
 
 def record_of(article: Article) -> ArticleRecord:
     return ArticleRecord(
-        url=article.url, title=article.title, text=article.text, lead=article.lead,
-        published=article.published_at, updated=article.updated_at,
-        authors=tuple(article.authors or ()), outlet=article.outlet, language=article.language,
+        url=article.url,
+        title=article.title,
+        text=article.text,
+        lead=article.lead,
+        published=article.published_at,
+        updated=article.updated_at,
+        authors=tuple(article.authors or ()),
+        outlet=article.outlet,
+        language=article.language,
         description=article.description,
     )
 
@@ -39,9 +45,12 @@ def classify_stored(
 
 
 def analyse_article(
-    session: Session, article_id: int, catalog: ProviderCatalog | None = None,
+    session: Session,
+    article_id: int,
+    catalog: ProviderCatalog | None = None,
     on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None,
-    *, move_timeline: bool = True,
+    *,
+    move_timeline: bool = True,
 ) -> list[ShiftEvent]:
     """Classify one stored article and (unless told not to) move the timeline.
 
@@ -74,7 +83,8 @@ class ReclassifySummary:
 
 
 def reclassify_all(
-    session: Session, catalog: ProviderCatalog | None = None,
+    session: Session,
+    catalog: ProviderCatalog | None = None,
     progress: Callable[[int, int], None] | None = None,
     on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None,
 ) -> ReclassifySummary:

@@ -100,8 +100,15 @@ def sources(ctx: click.Context) -> None:
     Example: hdhwatch sources
     """
     rows = [
-        [s.name, s.kind, s.language, _duration(s.cadence.total_seconds()),
-         "yes" if s.enabled else "no", "" if s.confirmed else "unconfirmed", s.urls[0]]
+        [
+            s.name,
+            s.kind,
+            s.language,
+            _duration(s.cadence.total_seconds()),
+            "yes" if s.enabled else "no",
+            "" if s.confirmed else "unconfirmed",
+            s.urls[0],
+        ]
         for s in settings_of(ctx).sources
     ]
     click.echo(table(["name", "kind", "lang", "cadence", "enabled", "note", "url"], rows))
@@ -141,8 +148,17 @@ def crawl_summary(summaries) -> str:
     for s in summaries:
         errors = sum(s.errors.values())
         detail = ", ".join(f"{k} {v}" for k, v in sorted(s.errors.items()))
-        rows.append([s.source, s.status, s.pages_fetched, s.new_articles, s.skipped, s.dropped,
-                     f"{errors} ({detail})" if errors else "0"])
+        rows.append(
+            [
+                s.source,
+                s.status,
+                s.pages_fetched,
+                s.new_articles,
+                s.skipped,
+                s.dropped,
+                f"{errors} ({detail})" if errors else "0",
+            ]
+        )
         for i, v in enumerate((s.pages_fetched, s.new_articles, s.skipped, s.dropped, errors)):
             total[i] += v
     if not rows:
@@ -157,21 +173,47 @@ def crawl_summary(summaries) -> str:
 @click.option("--until", help="Published on or before this day (YYYY-MM-DD).")
 @click.option("--source", help="Only articles crawled from this source.")
 @click.option("--outlet", help="Only articles from an outlet whose name contains this.")
-@click.option("--search", help="Full text, accent-insensitive (\"securite\" finds \"sécurité\").")
+@click.option("--search", help='Full text, accent-insensitive ("securite" finds "sécurité").')
 @click.option("--provider", help="Only articles naming this provider (any alias: OVH, Azure…).")
-@click.option("--relevant/--all", "relevant", default=None,
-              help="Only articles about the HDH's hosting (--relevant), or every stored one "
-                   "(--all, the default).")
+@click.option(
+    "--relevant/--all",
+    "relevant",
+    default=None,
+    help="Only articles about the HDH's hosting (--relevant), or every stored one "
+    "(--all, the default).",
+)
 @click.option("--with-deadline", is_flag=True, help="Only articles stating a migration date.")
 @click.option("--shifts-only", is_flag=True, help="Only articles that moved the target.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="At most this many (0: no limit).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
-              default="table", show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="At most this many (0: no limit).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
 @click.pass_context
 @handle_errors
-def articles(ctx, since, until, source, outlet, search, provider, relevant, with_deadline,
-             shifts_only, limit, fmt) -> None:
+def articles(
+    ctx,
+    since,
+    until,
+    source,
+    outlet,
+    search,
+    provider,
+    relevant,
+    with_deadline,
+    shifts_only,
+    limit,
+    fmt,
+) -> None:
     """List stored articles, newest first.
 
     Example: hdhwatch articles --search "cloud souverain" --provider OVH --since 2026-01-01
@@ -211,8 +253,9 @@ def canonical_provider(ctx: click.Context, name: str) -> str:
 
 @main.command()
 @click.argument("ref", metavar="ID|URL")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
 @handle_errors
 def show(ctx, ref: str, fmt: str) -> None:
@@ -240,8 +283,13 @@ def show(ctx, ref: str, fmt: str) -> None:
 
 # --- classification ----------------------------------------------------------------------
 @main.command()
-@click.option("--all", "all_", is_flag=True, required=True,
-              help="Re-classify every stored article and rebuild the timeline.")
+@click.option(
+    "--all",
+    "all_",
+    is_flag=True,
+    required=True,
+    help="Re-classify every stored article and rebuild the timeline.",
+)
 @click.pass_context
 @handle_errors
 def classify(ctx: click.Context, all_: bool) -> None:
@@ -254,8 +302,9 @@ def classify(ctx: click.Context, all_: bool) -> None:
 
     catalog = default_catalog(settings_of(ctx).providers_path)
     with open_db(ctx).session() as session, Progress("classifying") as progress:
-        summary = reclassify_all(session, catalog, progress=progress.update,
-                                 on_shifts=shift_notifier(ctx))
+        summary = reclassify_all(
+            session, catalog, progress=progress.update, on_shifts=shift_notifier(ctx)
+        )
     click.echo(
         f"{summary.articles} articles classified: {summary.relevant} relevant, "
         f"{summary.statements} deadline statements, {summary.new_shifts} new shift event(s)"
@@ -272,10 +321,17 @@ def shift_notifier(ctx: click.Context):
 @main.command("eval")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-@click.option("--errors", "show_errors", is_flag=True,
-              help="List every missed and spurious label with its article id.")
-@click.option("--predictions", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the predictions, one JSON line per article.")
+@click.option(
+    "--errors",
+    "show_errors",
+    is_flag=True,
+    help="List every missed and spurious label with its article id.",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the predictions, one JSON line per article.",
+)
 @click.pass_context
 @handle_errors
 def eval_(ctx, corpus: Path, as_json: bool, show_errors: bool, predictions: Path | None) -> None:
@@ -298,12 +354,15 @@ def eval_(ctx, corpus: Path, as_json: bool, show_errors: bool, predictions: Path
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
         return
     for name, score in report.scores.items():
-        click.echo(f"{name:<10} precision {score.precision:.3f}  recall {score.recall:.3f}  "
-                   f"F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})")
+        click.echo(
+            f"{name:<10} precision {score.precision:.3f}  recall {score.recall:.3f}  "
+            f"F1 {score.f1:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})"
+        )
     if report.extraction:
         e = report.extraction
-        click.echo(f"extraction {e['pages']} pages, {e['failed']} failed, "
-                   f"{e['title_match']} titles exact")
+        click.echo(
+            f"extraction {e['pages']} pages, {e['failed']} failed, {e['title_match']} titles exact"
+        )
     click.echo(report.summary_line())
 
 
@@ -351,8 +410,12 @@ def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bo
 
     settings = settings_of(ctx)
     open_db(ctx)
-    report = run_pass(settings, all_sources=all_, names=list(source_names) or None,
-                      echo=click.echo if verbose else None)
+    report = run_pass(
+        settings,
+        all_sources=all_,
+        names=list(source_names) or None,
+        echo=click.echo if verbose else None,
+    )
     click.echo(crawl_summary(report.crawled) if report.crawled else "no source due")
     click.echo(f"digests queued: {report.queued_digests}")
     click.echo(f"mail: {report.sent}")
@@ -372,11 +435,21 @@ def status(ctx: click.Context) -> None:
     settings = settings_of(ctx)
     with open_db(ctx).session() as session:
         st = service_status(session, settings, utcnow())
-    rows = [[s.name, s.kind, "yes" if s.enabled else "no",
-             _when(s.last_run), s.last_status or "never", _when(s.next_due), s.last_error or ""]
-            for s in st.sources]
-    click.echo(table(["source", "kind", "enabled", "last run", "status", "next due",
-                      "last error"], rows))
+    rows = [
+        [
+            s.name,
+            s.kind,
+            "yes" if s.enabled else "no",
+            _when(s.last_run),
+            s.last_status or "never",
+            _when(s.next_due),
+            s.last_error or "",
+        ]
+        for s in st.sources
+    ]
+    click.echo(
+        table(["source", "kind", "enabled", "last run", "status", "next due", "last error"], rows)
+    )
     click.echo("")
     click.echo(f"outbox: {st.pending} pending, {len(st.failed)} failed")
     for recipient, subject, error in st.failed:
@@ -387,8 +460,10 @@ def status(ctx: click.Context) -> None:
     else:
         from hdhwatch.notify import describe_target
 
-        click.echo(f"current target: {describe_target(*st.known_target)} "
-                   f"({st.known_target[0].isoformat()}, {st.known_target[1]})")
+        click.echo(
+            f"current target: {describe_target(*st.known_target)} "
+            f"({st.known_target[0].isoformat()}, {st.known_target[1]})"
+        )
         if st.evidence:
             ev = st.evidence
             day = ev["published"].date().isoformat() if ev["published"] else "?"
@@ -425,9 +500,14 @@ def schedule(ctx: click.Context) -> None:
 
 # --- demo ---------------------------------------------------------------------------------
 @main.command()
-@click.option("--port", type=int, default=8765, show_default=True,
-              help="Local port of the demo site (fixed, so that a second run recognises "
-                   "the articles it already stored).")
+@click.option(
+    "--port",
+    type=int,
+    default=8765,
+    show_default=True,
+    help="Local port of the demo site (fixed, so that a second run recognises "
+    "the articles it already stored).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
 @click.pass_context
 @handle_errors
@@ -462,8 +542,9 @@ def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
 
 def _flat(value):
     if isinstance(value, list):
-        return "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
-                         for v in value)
+        return "; ".join(
+            json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value
+        )
     return value
 
 

@@ -189,7 +189,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     config_dir = Path(env.get("HDHWATCH_CONFIG_DIR") or _CHECKOUT / "config")
     main = _read_toml(config_dir / "hdhwatch.toml")
-    sources = parse_sources(_read_toml(config_dir / "sources.toml"), str(config_dir / "sources.toml"))
+    sources = parse_sources(
+        _read_toml(config_dir / "sources.toml"), str(config_dir / "sources.toml")
+    )
     data_dir = Path(env.get("HDHWATCH_DATA_DIR") or main.get("data_dir") or _default_data_dir(env))
     data_dir = data_dir.expanduser().resolve()
     database_url = (
@@ -217,7 +219,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retry_after_max=float(crawl.get("retry_after_max", 300)),
         retry_times=int(crawl.get("retry_times", 2)),
         timezone=main.get("timezone", "Europe/Paris"),
-        mail_from=env.get("HDHWATCH_MAIL_FROM") or mail.get("from", "hdhwatch <hdhwatch@localhost>"),
+        mail_from=env.get("HDHWATCH_MAIL_FROM")
+        or mail.get("from", "hdhwatch <hdhwatch@localhost>"),
         smtp=parse_smtp_url(smtp_url) if smtp_url else None,
         send_max_attempts=int(mail.get("max_attempts", 8)),
         public_url=mail.get("public_url", ""),

@@ -53,8 +53,9 @@ def matches_watch_terms(article: Article, terms: Sequence[str]) -> str | None:
     case-insensitive, whole words), or None."""
     import re
 
-    haystack = fold(" \n ".join(filter(None, [article.title, article.lead, article.description,
-                                              article.text])))
+    haystack = fold(
+        " \n ".join(filter(None, [article.title, article.lead, article.description, article.text]))
+    )
     for term in terms:
         if re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", haystack):
             return term
@@ -157,7 +158,9 @@ class CrawlSession:
         except ExtractionError as exc:
             self.error(page.source, exc.reason, f"{page.url}: {exc}")
             return PageOutcome("error", reason=exc.reason)
-        if self.settings.watch_terms and not matches_watch_terms(article, self.settings.watch_terms):
+        if self.settings.watch_terms and not matches_watch_terms(
+            article, self.settings.watch_terms
+        ):
             with self._lock:
                 counts.dropped += 1
             return PageOutcome("off_topic", reason=OffTopic.reason)
@@ -186,7 +189,9 @@ class CrawlSession:
         from hdhwatch.providers import default_catalog
 
         analyse_article(
-            session, article_id, default_catalog(self.settings.providers_path),
+            session,
+            article_id,
+            default_catalog(self.settings.providers_path),
             move_timeline=False,
         )
 

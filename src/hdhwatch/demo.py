@@ -54,7 +54,10 @@ def demo_settings(settings: Settings, base_url: str) -> Settings:
 
 
 def run_demo(
-    settings: Settings, *, port: int = 8765, echo: Callable[[str], None] = print,
+    settings: Settings,
+    *,
+    port: int = 8765,
+    echo: Callable[[str], None] = print,
     verbose: bool = False,
 ) -> Settings:
     from hdhwatch.cli import crawl_summary, table

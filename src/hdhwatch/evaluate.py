@@ -71,11 +71,18 @@ def read_corpus(path: Path) -> list[Labelled]:
             if d.get("precision") not in PRECISIONS or d.get("role") not in ROLES:
                 raise CorpusError(f"{where}: bad deadline label {d}")
             _day(d.get("deadline"), where)
-        items.append(Labelled(
-            id=str(raw["id"]), published=_day(raw["published"], where), text=raw.get("text") or "",
-            title=raw.get("title") or "", url=raw.get("url"), language=raw.get("language"),
-            html=raw.get("html"), expected=expected,
-        ))
+        items.append(
+            Labelled(
+                id=str(raw["id"]),
+                published=_day(raw["published"], where),
+                text=raw.get("text") or "",
+                title=raw.get("title") or "",
+                url=raw.get("url"),
+                language=raw.get("language"),
+                html=raw.get("html"),
+                expected=expected,
+            )
+        )
     if not items:
         raise CorpusError(f"{path}: no articles")
     return items
@@ -107,8 +114,14 @@ class Score:
         return expected - predicted, predicted - expected
 
     def as_dict(self) -> dict:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -153,8 +166,10 @@ class Report:
     def as_dict(self) -> dict:
         data = {name: score.as_dict() for name, score in self.scores.items()}
         data["timeline"] = {
-            "expected": len(self.expected_alerts), "raised": len(self.raised_alerts),
-            "found": self.alerts_found, "false": self.false_alerts,
+            "expected": len(self.expected_alerts),
+            "raised": len(self.raised_alerts),
+            "found": self.alerts_found,
+            "false": self.false_alerts,
             "expected_alerts": [list(a) for a in self.expected_alerts],
             "raised_alerts": [list(a) for a in self.raised_alerts],
         }
@@ -232,16 +247,25 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
             for n, item in enumerate(ordered):
                 published = datetime.combine(item.published, time(12), UTC)
                 url = f"{item.url or 'https://corpus.invalid/' + item.id}#corpus-{n}"
-                record = ArticleRecord(url=url, title=item.title, text=item.text,
-                                       published=published, language=item.language)
+                record = ArticleRecord(
+                    url=url,
+                    title=item.title,
+                    text=item.text,
+                    published=published,
+                    language=item.language,
+                )
                 if item.html:
                     extraction["pages"] += 1
                     try:
                         page = parse_article(item.html, item.url or url)
                         extraction["title_match"] += page.title.strip() == item.title.strip()
                         record = ArticleRecord(
-                            url=url, title=page.title, text=page.text, lead=page.lead,
-                            published=published, language=page.language or item.language,
+                            url=url,
+                            title=page.title,
+                            text=page.text,
+                            lead=page.lead,
+                            published=published,
+                            language=page.language or item.language,
                         )
                     except Exception:  # noqa: BLE001 - a failed extraction is a scored outcome
                         extraction["failed"] += 1
@@ -273,16 +297,27 @@ def _prediction(article) -> dict:
         if s.scope:
             d["scope"] = s.scope
         deadlines.append(d)
-        records.append(Deadline(deadline=s.deadline, precision=s.precision, role=s.role,
-                                sentence=s.sentence, offset=s.offset, phrase=s.phrase,
-                                cue=s.cue, bound=s.bound, scope=s.scope))
+        records.append(
+            Deadline(
+                deadline=s.deadline,
+                precision=s.precision,
+                role=s.role,
+                sentence=s.sentence,
+                offset=s.offset,
+                phrase=s.phrase,
+                cue=s.cue,
+                bound=s.bound,
+                scope=s.scope,
+            )
+        )
     shift = reported_shift(records)
     return {
         "relevant": bool(article.relevant),
         "providers": [p.provider for p in article.providers],
         "deadlines": deadlines,
         "shift": {"from": shift.from_deadline.isoformat(), "to": shift.to_deadline.isoformat()}
-        if shift else None,
+        if shift
+        else None,
     }
 
 
@@ -296,14 +331,17 @@ def _score(items, predictions, raised, extraction) -> Report:
 
         def note(task: str, missed: set, spurious: set, item=item) -> None:
             errors.extend(f"{item.id}\t{task}\tmissed\t{_fmt(m)}" for m in sorted(missed, key=str))
-            errors.extend(f"{item.id}\t{task}\tspurious\t{_fmt(s)}"
-                          for s in sorted(spurious, key=str))
+            errors.extend(
+                f"{item.id}\t{task}\tspurious\t{_fmt(s)}" for s in sorted(spurious, key=str)
+            )
 
         e_rel = {item.id} if exp.get("relevant") else set()
         p_rel = {item.id} if pred["relevant"] else set()
         note("relevance", *scores["relevance"].add(e_rel, p_rel))
-        note("providers", *scores["providers"].add(set(exp.get("providers") or []),
-                                                    set(pred["providers"])))
+        note(
+            "providers",
+            *scores["providers"].add(set(exp.get("providers") or []), set(pred["providers"])),
+        )
         e_dl = {(d["deadline"], d["role"]) for d in exp.get("deadlines") or []}
         p_dl = {(d["deadline"], d["role"]) for d in pred["deadlines"]}
         note("deadlines", *scores["deadlines"].add(e_dl, p_dl))

@@ -115,9 +115,12 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
             or _text(children.get("date"))
         )
         links.append(Link(urljoin(base_url, url.strip()), _text(children.get("title")), published))
-    if not links and kind != "feed" and root.find(".//channel") is None and root.find(
-        ".//{*}channel"
-    ) is None:
+    if (
+        not links
+        and kind != "feed"
+        and root.find(".//channel") is None
+        and root.find(".//{*}channel") is None
+    ):
         raise FeedError("malformed feed: no channel and no items")
     if problem:
         raise FeedError(problem, links)
@@ -153,8 +156,8 @@ def parse_listing(
     html: str, base_url: str, link_selector: str, next_selector: str = "", allow: str = ""
 ) -> tuple[list[Link], str | None]:
     """Article links of a listing page (CSS selectors from config) and its next page."""
-    from parsel import Selector
     from cssselect import SelectorSyntaxError
+    from parsel import Selector
 
     selector = Selector(text=html or "<html></html>")
     pattern = re.compile(allow) if allow else None

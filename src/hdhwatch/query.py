@@ -61,9 +61,9 @@ def _search_clause(session: Session, search: str):
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         return Article.id.in_(
-            select(text("rowid")).select_from(text("articles_fts")).where(
-                text("articles_fts MATCH :fts").bindparams(fts=fts5_query(search))
-            )
+            select(text("rowid"))
+            .select_from(text("articles_fts"))
+            .where(text("articles_fts MATCH :fts").bindparams(fts=fts5_query(search)))
         )
     if dialect == "postgresql":
         return text(
@@ -84,7 +84,9 @@ def articles_query(session: Session, f: ArticleFilter) -> Select:
         source_id = session.scalars(select(Source.id).where(Source.name == f.source)).first()
         if source_id is None:
             names = ", ".join(session.scalars(select(Source.name).order_by(Source.name)))
-            raise QueryError(f"no source named {f.source!r} in the store (known: {names or 'none'})")
+            raise QueryError(
+                f"no source named {f.source!r} in the store (known: {names or 'none'})"
+            )
         stmt = stmt.where(Article.source_id == source_id)
     if f.outlet:
         stmt = stmt.where(func.lower(Article.outlet).contains(f.outlet.lower()))
@@ -131,9 +133,10 @@ def get_article(session: Session, ref: str) -> Article:
         article = session.get(Article, int(ref))
     elif ref.startswith(("http://", "https://")):
         url = canonical_url(ref)
-        article = session.scalars(
-            select(Article).join(ArticleUrl).where(ArticleUrl.url == url)
-        ).first() or session.scalars(select(Article).where(Article.url == url)).first()
+        article = (
+            session.scalars(select(Article).join(ArticleUrl).where(ArticleUrl.url == url)).first()
+            or session.scalars(select(Article).where(Article.url == url)).first()
+        )
     else:
         raise QueryError(f"{ref!r} is neither an article id nor a URL")
     if article is None:
@@ -154,8 +157,13 @@ def article_dict(article: Article, *, full: bool = False) -> dict:
         "relevant": article.relevant,
         "providers": [p.provider for p in article.providers],
         "deadlines": [
-            {"deadline": d.deadline.isoformat(), "precision": d.precision, "role": d.role,
-             **({"bound": d.bound} if d.bound else {}), **({"scope": d.scope} if d.scope else {})}
+            {
+                "deadline": d.deadline.isoformat(),
+                "precision": d.precision,
+                "role": d.role,
+                **({"bound": d.bound} if d.bound else {}),
+                **({"scope": d.scope} if d.scope else {}),
+            }
             for d in article.deadlines
         ],
     }

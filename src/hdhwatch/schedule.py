@@ -47,17 +47,25 @@ class PassReport:
     sent: object | None = None  # outbox.SendReport
 
 
-def due_sources(settings: Settings, last_runs: dict[str, datetime], now: datetime
-                ) -> list[SourceConfig]:
+def due_sources(
+    settings: Settings, last_runs: dict[str, datetime], now: datetime
+) -> list[SourceConfig]:
     """Enabled sources never crawled, or whose cadence has elapsed since their last run."""
     return [
-        s for s in settings.sources
+        s
+        for s in settings.sources
         if s.enabled and (s.name not in last_runs or last_runs[s.name] + s.cadence <= now)
     ]
 
 
-def run_pass(settings: Settings, *, all_sources: bool = False, names: list[str] | None = None,
-             echo: Callable[[str], None] | None = None, now: datetime | None = None) -> PassReport:
+def run_pass(
+    settings: Settings,
+    *,
+    all_sources: bool = False,
+    names: list[str] | None = None,
+    echo: Callable[[str], None] | None = None,
+    now: datetime | None = None,
+) -> PassReport:
     """Crawl what is due (classification and shift detection run as articles are stored),
     queue the digests that are due, send the outbox."""
     from hdhwatch import store
@@ -100,8 +108,14 @@ def crawl_job(source_name: str) -> None:
     settings = load_settings()
     summaries = run_crawl(settings, [source_name])
     for s in summaries:
-        logger.info("crawl %s: %s, fetched %d, new %d, errors %s", s.source, s.status,
-                    s.pages_fetched, s.new_articles, s.errors or "none")
+        logger.info(
+            "crawl %s: %s, fetched %d, new %d, errors %s",
+            s.source,
+            s.status,
+            s.pages_fetched,
+            s.new_articles,
+            s.errors or "none",
+        )
     db = open_database(settings.database_url)
     try:
         from hdhwatch.outbox import send_pending
@@ -142,8 +156,10 @@ def digest_job() -> None:
 def single_scheduler(settings: Settings) -> Iterator[None]:
     """Hold the database's scheduler lock, or raise SchedulerAlreadyRunning."""
     url = make_url(settings.database_url)
-    message = (f"another hdhwatch scheduler is already running on this database "
-               f"({url.render_as_string(hide_password=True)}); stop it first")
+    message = (
+        f"another hdhwatch scheduler is already running on this database "
+        f"({url.render_as_string(hide_password=True)}); stop it first"
+    )
     if url.get_backend_name() == "postgresql":
         from hdhwatch.db import make_engine
 
@@ -183,8 +199,11 @@ def build_scheduler(settings: Settings):
 
     zone = ZoneInfo(settings.timezone)
     scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(engine=make_engine(settings.database_url),
-                                                 tablename=JOBS_TABLE)},
+        jobstores={
+            "default": SQLAlchemyJobStore(
+                engine=make_engine(settings.database_url), tablename=JOBS_TABLE
+            )
+        },
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": CRAWL_GRACE},
         timezone=zone,
     )
@@ -195,22 +214,35 @@ def build_scheduler(settings: Settings):
         job_id = f"crawl:{source.name}"
         wanted.add(job_id)
         scheduler.add_job(
-            "hdhwatch.schedule:crawl_job", IntervalTrigger(
-                seconds=int(source.cadence.total_seconds()), timezone=zone),
-            args=[source.name], id=job_id, name=f"crawl {source.name}", replace_existing=True,
+            "hdhwatch.schedule:crawl_job",
+            IntervalTrigger(seconds=int(source.cadence.total_seconds()), timezone=zone),
+            args=[source.name],
+            id=job_id,
+            name=f"crawl {source.name}",
+            replace_existing=True,
         )
-    scheduler.add_job("hdhwatch.schedule:send_job", IntervalTrigger(
-        seconds=int(SEND_EVERY.total_seconds()), timezone=zone), id="send", name="send outbox",
-        replace_existing=True)
-    scheduler.add_job("hdhwatch.schedule:digest_job", CronTrigger(hour=DIGEST_HOUR, timezone=zone),
-                      id="digests", name="periodic digests", replace_existing=True,
-                      misfire_grace_time=DIGEST_GRACE)
+    scheduler.add_job(
+        "hdhwatch.schedule:send_job",
+        IntervalTrigger(seconds=int(SEND_EVERY.total_seconds()), timezone=zone),
+        id="send",
+        name="send outbox",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        "hdhwatch.schedule:digest_job",
+        CronTrigger(hour=DIGEST_HOUR, timezone=zone),
+        id="digests",
+        name="periodic digests",
+        replace_existing=True,
+        misfire_grace_time=DIGEST_GRACE,
+    )
     wanted |= {"send", "digests"}
     return scheduler, wanted
 
 
-def serve(settings: Settings, *, echo: Callable[[str], None] = print,
-          stop: threading.Event | None = None) -> None:
+def serve(
+    settings: Settings, *, echo: Callable[[str], None] = print, stop: threading.Event | None = None
+) -> None:
     """Run the scheduler until SIGTERM/SIGINT (or ``stop``), then stop after the running job."""
     stop = stop or threading.Event()
     with single_scheduler(settings):
@@ -270,7 +302,8 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
 
     latest = {}
     rows = session.execute(
-        select(Source.name, CrawlRun).join(CrawlRun, CrawlRun.source_id == Source.id)
+        select(Source.name, CrawlRun)
+        .join(CrawlRun, CrawlRun.source_id == Source.id)
         .order_by(CrawlRun.started_at)
     )
     for name, run in rows:
@@ -279,21 +312,39 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
     for s in settings.sources:
         run = latest.get(s.name)
         errors = run.last_error if run and (run.errors or run.status != "finished") else None
-        sources.append(SourceStatus(
-            s.name, s.kind, s.enabled, run.started_at if run else None,
-            run.status if run else None,
-            (run.started_at + s.cadence if run else now) if s.enabled else None, errors,
-        ))
-    pending = session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.status.in_(("pending", "sending"))))
-    failed = [(m.recipient, m.subject, m.last_error) for m in session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id))]
+        sources.append(
+            SourceStatus(
+                s.name,
+                s.kind,
+                s.enabled,
+                run.started_at if run else None,
+                run.status if run else None,
+                (run.started_at + s.cadence if run else now) if s.enabled else None,
+                errors,
+            )
+        )
+    pending = session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status.in_(("pending", "sending")))
+    )
+    failed = [
+        (m.recipient, m.subject, m.last_error)
+        for m in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id)
+        )
+    ]
     state = current_state(session)
     evidence = None
     if state.known_statement:
         statement = session.get(DeadlineStatement, state.known_statement)
         if statement is not None:
             article = statement.article
-            evidence = {"outlet": article.outlet, "url": article.url, "sentence": statement.sentence,
-                        "published": article.published_at, "title": article.title}
+            evidence = {
+                "outlet": article.outlet,
+                "url": article.url,
+                "sentence": statement.sentence,
+                "published": article.published_at,
+                "title": article.title,
+            }
     return ServiceStatus(sources, pending or 0, failed, state.known, evidence)

@@ -187,9 +187,9 @@ def save_article(
             stmt.on_conflict_do_nothing(index_elements=["url"]).returning(Article.id)
         )
         new = inserted is not None
-        existing = inserted or session.scalars(
-            select(Article.id).where(Article.url == article.url)
-        ).one()
+        existing = (
+            inserted or session.scalars(select(Article.id).where(Article.url == article.url)).one()
+        )
     for url in {article.url, *fetched_urls}:
         stmt = _insert(session, ArticleUrl).values(url=url, article_id=existing)
         session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))

@@ -45,9 +45,7 @@ def persist_classification(session: Session, article: Article, result: Classific
     """Replace what was stored about this article with ``result`` (idempotent)."""
     for model in (ProviderMention, FrameMention):
         session.execute(delete(model).where(model.article_id == article.id))
-    session.execute(
-        delete(ShiftCorroboration).where(ShiftCorroboration.article_id == article.id)
-    )
+    session.execute(delete(ShiftCorroboration).where(ShiftCorroboration.article_id == article.id))
     session.execute(delete(DeadlineStatement).where(DeadlineStatement.article_id == article.id))
     article.relevant = result.relevance.relevant
     article.relevance_score = result.relevance.score
@@ -55,17 +53,41 @@ def persist_classification(session: Session, article: Article, result: Classific
     article.classified_at = utcnow()
     article.classifier_version = result.version
     for p in result.providers:
-        session.add(ProviderMention(article_id=article.id, provider=p.name, count=p.count,
-                                    sentence=p.sentence, offset=p.offset, alias=p.alias))
+        session.add(
+            ProviderMention(
+                article_id=article.id,
+                provider=p.name,
+                count=p.count,
+                sentence=p.sentence,
+                offset=p.offset,
+                alias=p.alias,
+            )
+        )
     for f in result.frames:
-        session.add(FrameMention(article_id=article.id, frame=f.name, count=f.count,
-                                 sentence=f.sentence, offset=f.offset))
+        session.add(
+            FrameMention(
+                article_id=article.id,
+                frame=f.name,
+                count=f.count,
+                sentence=f.sentence,
+                offset=f.offset,
+            )
+        )
     for d in result.deadlines:
-        session.add(DeadlineStatement(
-            article_id=article.id, deadline=d.deadline, precision=d.precision, role=d.role,
-            bound=d.bound, scope=d.scope, sentence=d.sentence, offset=d.offset, phrase=d.phrase,
-            cue=d.cue,
-        ))
+        session.add(
+            DeadlineStatement(
+                article_id=article.id,
+                deadline=d.deadline,
+                precision=d.precision,
+                role=d.role,
+                bound=d.bound,
+                scope=d.scope,
+                sentence=d.sentence,
+                offset=d.offset,
+                phrase=d.phrase,
+                cue=d.cue,
+            )
+        )
     # the reported shift is derived from the statements: keep it on the article's row set
     session.flush()
 
@@ -142,8 +164,17 @@ def _reported_shift(statements) -> tuple[Target, Target, int] | None:
     from hdhwatch.records import Deadline
 
     records = [
-        Deadline(deadline=s.deadline, precision=s.precision, role=s.role, sentence=s.sentence,
-                 offset=s.offset, phrase=s.phrase, cue=s.cue, bound=s.bound, scope=s.scope)
+        Deadline(
+            deadline=s.deadline,
+            precision=s.precision,
+            role=s.role,
+            sentence=s.sentence,
+            offset=s.offset,
+            phrase=s.phrase,
+            cue=s.cue,
+            bound=s.bound,
+            scope=s.scope,
+        )
         for s in statements
     ]
     shift = reported_shift(records)
@@ -168,10 +199,15 @@ def replay(articles: list[_ArticleTargets]) -> TimelineState:
             old = state.known or item.shift[0]
             new = item.shift[1]
             key = move_key(old, new)
-            state.moves.append(Move(key, old, new, item.article_id, "reported",
-                                    item.published_at, item.shift[2]))
+            state.moves.append(
+                Move(key, old, new, item.article_id, "reported", item.published_at, item.shift[2])
+            )
             state.superseded.append(old)
-            state.known, state.known_since, state.known_statement = new, item.article_id, item.shift[2]
+            state.known, state.known_since, state.known_statement = (
+                new,
+                item.article_id,
+                item.shift[2],
+            )
             current_key = key
             continue
         if target is None:
@@ -183,11 +219,18 @@ def replay(articles: list[_ArticleTargets]) -> TimelineState:
         if any(_same(target, old) for old in state.superseded):
             continue  # a stale restatement, not a move back
         if state.known is None:
-            state.known, state.known_since, state.known_statement = target, item.article_id, statement
+            state.known, state.known_since, state.known_statement = (
+                target,
+                item.article_id,
+                statement,
+            )
             continue
         key = move_key(state.known, target)
-        state.moves.append(Move(key, state.known, target, item.article_id, "inferred",
-                                item.published_at, statement))
+        state.moves.append(
+            Move(
+                key, state.known, target, item.article_id, "inferred", item.published_at, statement
+            )
+        )
         state.superseded.append(state.known)
         state.known, state.known_since, state.known_statement = target, item.article_id, statement
         current_key = key
@@ -249,9 +292,11 @@ def update_timeline(session: Session) -> list[ShiftEvent]:
         else:
             event.article_id, event.statement_id = move.article_id, move.statement_id
             event.kind, event.published_at = move.kind, move.published_at
-        have = set(session.scalars(
-            select(ShiftCorroboration.article_id).where(ShiftCorroboration.shift_id == event.id)
-        ))
+        have = set(
+            session.scalars(
+                select(ShiftCorroboration.article_id).where(ShiftCorroboration.shift_id == event.id)
+            )
+        )
         for article_id in move.corroborated_by:
             if article_id not in have:
                 session.add(ShiftCorroboration(shift_id=event.id, article_id=article_id))
