@@ -13,7 +13,7 @@ class Article:
     url: str  # canonical URL
     title: str
     text: str  # body text, paragraphs separated by blank lines
-    lead: str | None = None  # chapô, else the meta description
+    lead: str | None = None  # the chapô, when the page marks one (see description)
     published: datetime | None = None  # timezone-aware
     updated: datetime | None = None  # timezone-aware
     authors: tuple[str, ...] = ()
