@@ -39,7 +39,7 @@ def demo_env(tmp_path_factory):
     env = {"HDHWATCH_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
     port = free_port()
     run = subprocess.run(
-        [sys.executable, "-m", "hdhwatch.cli", "demo", "--port", str(port)],
+        [sys.executable, "-m", "hdhwatch", "demo", "--port", str(port)],
         env=env,
         capture_output=True,
         text=True,
@@ -51,7 +51,7 @@ def demo_env(tmp_path_factory):
 
 def cli(env, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "hdhwatch.cli", *args],
+        [sys.executable, "-m", "hdhwatch", *args],
         env=env,
         capture_output=True,
         text=True,

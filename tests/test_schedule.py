@@ -100,7 +100,7 @@ def test_serve_stops_cleanly_when_asked(make_settings):
 def test_schedule_command_stops_on_sigterm_and_a_second_one_refuses(make_settings):
     settings = make_settings(SOURCES)
     env = child_environment(settings)
-    cmd = [sys.executable, "-m", "hdhwatch.cli", "schedule"]
+    cmd = [sys.executable, "-m", "hdhwatch", "schedule"]
     proc = subprocess.Popen(
         cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -124,7 +124,7 @@ def test_run_crawls_what_is_due_then_nothing(make_settings):
     with SiteServer(DEMO_ROOT) as server:
         settings = make_settings(sources.replace("{{BASE}}", server.base_url))
         env = child_environment(settings)
-        cmd = [sys.executable, "-m", "hdhwatch.cli"]
+        cmd = [sys.executable, "-m", "hdhwatch"]
         first = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True, timeout=300)
         second = subprocess.run([*cmd, "run"], env=env, capture_output=True, text=True, timeout=300)
         status = subprocess.run(

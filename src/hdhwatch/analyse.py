@@ -67,11 +67,28 @@ def analyse_article(
 def advance_timeline(
     session: Session, on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None
 ) -> list[ShiftEvent]:
-    """Replay the timeline; new shift events and their messages commit together."""
+    """Replay the timeline; new shift events and their messages commit together.
+
+    Only a new event that is the latest move (the one that set today's target) is
+    announced: the first crawl of a store, or an old article crawled late, can
+    add moves deep in the past, which belong in the timeline, not in an alert.
+    """
     events = update_timeline(session)
     if events and on_shifts:
-        on_shifts(session, events)
+        latest = latest_shift(session)
+        announce = [e for e in events if latest is not None and e.id == latest.id]
+        if announce:
+            on_shifts(session, announce)
     return events
+
+
+def latest_shift(session: Session) -> ShiftEvent | None:
+    """The move that set the current target."""
+    return session.scalars(
+        select(ShiftEvent).order_by(
+            ShiftEvent.published_at.desc().nulls_last(), ShiftEvent.id.desc()
+        ).limit(1)
+    ).first()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ be restarted, and a crash there must not take the caller down.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from hdhwatch.config import Settings, SourceConfig, child_environment
 from hdhwatch.db import Database, open_database, utcnow
 from hdhwatch.errors import ExtractionError, OffTopic
 from hdhwatch.extract import canonical_url, content_hash, parse_article
+from hdhwatch.notify import enqueue_shift_alerts
 from hdhwatch.records import Article
 from hdhwatch.textutil import fold
 
@@ -75,9 +77,9 @@ class CrawlSession:
         self._scheduled: set[str] = set()
         self._validators: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._lock = threading.Lock()
-        # Called with the session and the new shift events, in the same transaction
-        # (the notifier queues its messages there).
-        self.on_shifts = None
+        # Called with the session and the new shift events, in the same transaction:
+        # the notifier queues its messages there (a transactional outbox).
+        self.on_shifts = functools.partial(enqueue_shift_alerts, settings=settings)
 
     # lifecycle -------------------------------------------------------------
     def open(self) -> None:

@@ -50,7 +50,11 @@ def demo_settings(settings: Settings, base_url: str) -> Settings:
             "HDHWATCH_DATABASE_URL": settings.database_url,
         }
     )
-    return replace(loaded, smtp=settings.smtp, mail_from=settings.mail_from)
+    # The demo's mail always goes to .eml files, even where SMTP is configured.
+    return replace(loaded, smtp=None, mail_from=settings.mail_from)
+
+
+DEMO_SUBSCRIBER = "lecteur.demo@hdhwatch.invalid"
 
 
 def run_demo(
@@ -62,9 +66,12 @@ def run_demo(
 ) -> Settings:
     from hdhwatch.cli import crawl_summary, table
     from hdhwatch.crawl import run_crawl
-    from hdhwatch.db import open_database
+    from hdhwatch.db import open_database, utcnow
     from hdhwatch.query import ArticleFilter, list_articles
     from hdhwatch.sitesrv import SiteServer
+
+    from hdhwatch.schedule import deliver
+    from hdhwatch.subscribers import add_subscriber, remove_subscriber
 
     server = SiteServer(DEMO_ROOT, port=port)
     try:
@@ -79,12 +86,20 @@ def run_demo(
         names = [s.name for s in settings.sources]
         echo(f"Serving the demo site at {server.base_url}/ ({len(names)} sources)")
         echo(f"Crawling into {settings.database_url} …")
+        db = open_database(settings.database_url)
+        # A reader for the length of the demo: shift alerts and the digest are
+        # written for them as .eml files, then they are removed again.
+        with db.session() as session:
+            add_subscriber(session, DEMO_SUBSCRIBER, language="fr", alerts=True, digest="weekly")
+        started = utcnow()
         summaries = run_crawl(settings, names, echo=echo if verbose else None)
     finally:
         server.stop()
     echo(crawl_summary(summaries))
-    db = open_database(settings.database_url)
     try:
+        _queued, report = deliver(settings, db, utcnow())
+        with db.session() as session:
+            remove_subscriber(session, DEMO_SUBSCRIBER)
         with db.session() as session:
             stored = list_articles(session, ArticleFilter(limit=None))
             rows = [
@@ -98,5 +113,25 @@ def run_demo(
     echo(f"{len(rows)} demo articles in the store (newest first):")
     echo(table(["id", "published", "outlet", "title"], rows))
     echo("")
-    echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID')
+    echo(f"Mail ({report}), written as .eml files to {settings.outbox_dir}:")
+    written = sorted(
+        p for p in settings.outbox_dir.glob("*.eml")
+        if p.stat().st_mtime >= started.timestamp() - 1
+    )
+    for path in written:
+        echo(f"  {path}  ({_subject(path)})")
+    if not written:
+        echo("  none: no new shift and nothing new for a digest")
+    echo("")
+    echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID   ·   '
+         "hdhwatch timeline   ·   hdhwatch status")
     return settings
+
+
+def _subject(path: Path) -> str:
+    from email import policy
+    from email.parser import BytesHeaderParser
+
+    with path.open("rb") as handle:
+        headers = BytesHeaderParser(policy=policy.default).parse(handle)
+    return str(headers.get("Subject", ""))

@@ -258,7 +258,7 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)  # the whole RFC 5322 message
-    # pending | sending | sent | failed
+    # pending | sending | resending | sent | failed (see outbox.py for the crash rule)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

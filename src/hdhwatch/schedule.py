@@ -323,10 +323,12 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
                 errors,
             )
         )
+    from hdhwatch.outbox import UNSENT_STATUSES
+
     pending = session.scalar(
         select(func.count())
         .select_from(OutboxMessage)
-        .where(OutboxMessage.status.in_(("pending", "sending")))
+        .where(OutboxMessage.status.in_(UNSENT_STATUSES))
     )
     failed = [
         (m.recipient, m.subject, m.last_error)

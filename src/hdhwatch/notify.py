@@ -1,0 +1,635 @@
+"""Mail to subscribers: shift alerts and periodic digests, composed and queued.
+
+Nothing here talks to a mail server. A message is rendered from the Jinja2
+templates in ``templates/`` (plain text and HTML, French or English) and
+written to the outbox in the caller's transaction, so a shift alert commits
+with the article that raised the shift or not at all (a transactional outbox);
+``outbox.send_pending`` delivers it later. Every message carries a dedupe key
+(the move and the subscriber; the subscriber and the digest period) inserted
+with ``ON CONFLICT DO NOTHING``: a replay of the timeline, a second run or two
+processes at once never queue the same mail twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import NamedTuple
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from hdhwatch.config import Settings
+from hdhwatch.db import utcnow
+from hdhwatch.models import (
+    Article,
+    DeadlineStatement,
+    OutboxMessage,
+    ShiftCorroboration,
+    ShiftEvent,
+    Subscriber,
+)
+from hdhwatch.store import _insert
+
+DIGEST_PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+# A scheduler firing "every day at 8:00" runs a little early or late: without
+# this slack a digest queued at 8:00:03 is not due at 8:00:01 the next day, and
+# the subscriber would wait a whole extra period.
+DIGEST_SLACK = timedelta(hours=1)
+LEAD_LENGTH = 320
+
+MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+# Seasons as FORMAT.md dates them: by the last month of the season.
+SEASONS = {
+    "fr": {5: "printemps", 8: "été", 11: "automne", 2: "hiver"},
+    "en": {5: "spring", 8: "summer", 11: "autumn", 2: "winter"},
+}
+_FR_QUARTERS = ("premier", "deuxième", "troisième", "quatrième")
+
+# Every sentence of the mails, per language; the templates read them as ``t``.
+STRINGS: dict[str, dict[str, str]] = {
+    "fr": {
+        "prefix": "Health Data Hub : ",
+        "moves": "la migration passe {from_to}",
+        "now_expected": "la migration est désormais prévue pour {to}",
+        "shift_intro": "L'échéance annoncée de la migration du Health Data Hub hors de "
+                       "Microsoft Azure vers un cloud souverain a changé.",
+        "reported": "L'article annonce lui-même le changement de date.",
+        "inferred": "L'article donne une nouvelle échéance ; hdhwatch en déduit le changement.",
+        "first_known": "aucune échéance connue",
+        "corroborated": "Confirmé depuis par :",
+        "timeline": "Les échéances successives :",
+        "known": "Échéance connue aujourd'hui :",
+        "timeline_alt": "Chronologie de l'échéance annoncée de la migration",
+        "quote_open": "« ",
+        "quote_close": " »",
+        "digest_subject": "Health Data Hub : {count} depuis le {since}",
+        "article_one": "1 nouvel article",
+        "article_many": "{n} nouveaux articles",
+        "digest_intro": "Les articles sur l'hébergement du Health Data Hub repérés "
+                        "depuis le {since} :",
+        "providers": "Hébergeurs cités :",
+        "deadlines": "Échéances citées :",
+        "current": "actuelle",
+        "former": "abandonnée",
+        "not_before": "pas avant {target}",
+        "interim": "étape intermédiaire",
+        "footer": "Vous recevez ce message car l'adresse {email} est abonnée à hdhwatch.",
+        "unsubscribe": "Se désabonner",
+        "sep": " : ",
+        "list_sep": " ; ",
+    },
+    "en": {
+        "prefix": "Health Data Hub: ",
+        "moves": "migration moves {from_to}",
+        "now_expected": "migration now expected by {to}",
+        "shift_intro": "The announced date of the Health Data Hub's migration off Microsoft "
+                       "Azure to a sovereign cloud has changed.",
+        "reported": "The article itself reports the change of date.",
+        "inferred": "The article gives a new target; hdhwatch infers the change.",
+        "first_known": "no known target",
+        "corroborated": "Since confirmed by:",
+        "timeline": "The successive targets:",
+        "known": "Target known today:",
+        "timeline_alt": "Timeline of the announced migration date",
+        "quote_open": "“",
+        "quote_close": "”",
+        "digest_subject": "Health Data Hub: {count} since {since}",
+        "article_one": "1 new article",
+        "article_many": "{n} new articles",
+        "digest_intro": "Articles about the Health Data Hub's hosting found since {since}:",
+        "providers": "Providers named:",
+        "deadlines": "Targets stated:",
+        "current": "current",
+        "former": "abandoned",
+        "not_before": "not before {target}",
+        "interim": "interim step",
+        "footer": "You receive this message because {email} is subscribed to hdhwatch.",
+        "unsubscribe": "Unsubscribe",
+        "sep": ": ",
+        "list_sep": "; ",
+    },
+}
+
+
+class Attachment(NamedTuple):
+    """An image shown inline in the HTML part, where it is referenced as ``cid:{cid}``."""
+
+    filename: str
+    content: bytes
+    mimetype: str  # "image/png", "image/svg+xml"
+    cid: str  # without angle brackets
+
+
+# The hook for a picture of the timeline: given the events in order and the
+# language, an inline image for the shift alert (or None to send none).
+TimelinePicture = Callable[[Sequence[ShiftEvent], str], Attachment | None]
+
+
+# --- dates in words ----------------------------------------------------------------
+def language_of(value: str | None) -> str:
+    return value if value in STRINGS else "fr"
+
+
+def format_day(day: date, lang: str = "fr") -> str:
+    """'1er juillet 2025', '30 juin 2025'; '30 June 2025'."""
+    lang = language_of(lang)
+    month = MONTHS[lang][day.month - 1]
+    if lang == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+def describe_target(deadline: date, precision: str, lang: str = "fr") -> str:
+    """A target in words: 'fin 2025', 'premier trimestre 2027', 'été 2026'; 'end of 2025'.
+
+    ``deadline`` is the last day of the period named (FORMAT.md), so the period
+    is found from its month.
+    """
+    lang = language_of(lang)
+    year, month = deadline.year, deadline.month
+    fr = lang == "fr"
+    if precision == "year":
+        return f"fin {year}" if fr else f"end of {year}"
+    if precision == "quarter":
+        q = (month - 1) // 3
+        return f"{_FR_QUARTERS[q]} trimestre {year}" if fr else f"Q{q + 1} {year}"
+    if precision == "half":
+        first = month <= 6
+        if fr:
+            return f"{'premier' if first else 'second'} semestre {year}"
+        return f"{'first' if first else 'second'} half of {year}"
+    if precision == "month":
+        return f"{MONTHS[lang][month - 1]} {year}"
+    if precision == "season" and month in SEASONS[lang]:
+        season = SEASONS[lang][month]
+        # winter ends in February: it straddles two years
+        return f"{season} {year - 1}-{year}" if month == 2 else f"{season} {year}"
+    if precision == "day":
+        return format_day(deadline, lang)
+    return deadline.isoformat()
+
+
+def _fr_article(deadline: date, precision: str) -> str:
+    """French's article before the period: 'le premier trimestre', 'l'été'; none in 'fin 2025'."""
+    if precision in ("quarter", "half", "day") or (precision == "season" and deadline.month == 5):
+        return "le"
+    if precision == "season":
+        return "l'"
+    return ""
+
+
+def _from_to(old: tuple[date, str] | None, new: tuple[date, str], lang: str) -> str:
+    """'de fin 2025 à fin 2026', 'du premier trimestre 2027 à l'été 2027'; 'from … to …'."""
+    if lang == "en":
+        return f"from {describe_target(*old, 'en')} to {describe_target(*new, 'en')}"
+
+    def with_prep(prep: str, target: tuple[date, str]) -> str:
+        article = _fr_article(*target)
+        words = describe_target(*target, "fr")
+        if article == "le":
+            return f"{'du' if prep == 'de' else 'au'} {words}"
+        if article == "l'":
+            return f"{prep} l'{words}"
+        return f"{prep} {words}"
+
+    return f"{with_prep('de', old)} {with_prep('à', new)}"
+
+
+def shift_subject(event: ShiftEvent, lang: str = "fr") -> str:
+    """« Health Data Hub : la migration passe de fin 2025 à fin 2026 »."""
+    lang = language_of(lang)
+    t = STRINGS[lang]
+    new = (event.to_deadline, event.to_precision)
+    if event.from_deadline is None:
+        return t["prefix"] + t["now_expected"].format(to=describe_target(*new, lang))
+    old = (event.from_deadline, event.from_precision or "day")
+    return t["prefix"] + t["moves"].format(from_to=_from_to(old, new, lang))
+
+
+# --- what the templates show -------------------------------------------------------
+@dataclass(frozen=True)
+class ArticleView:
+    """An article as a mail shows it: every field already a string in the reader's language."""
+
+    title: str
+    outlet: str
+    day: str  # publication day in words, "" when unknown
+    url: str  # "" unless http(s): an untrusted javascript: link never becomes a link
+    lead: str = ""
+    providers: tuple[str, ...] = ()
+    deadlines: tuple[str, ...] = ()  # "fin 2026 (actuelle)"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: str
+    move: str  # "fin 2025 → fin 2026"
+    outlet: str
+    url: str
+    highlighted: bool  # the move this alert is about
+
+
+def _safe_url(url: str | None) -> str:
+    return url if url and urlsplit(url).scheme in ("http", "https") else ""
+
+
+def _local_day(when: datetime | None, tz: ZoneInfo, lang: str) -> str:
+    return format_day(when.astimezone(tz).date(), lang) if when else ""
+
+
+def _outlet(article: Article) -> str:
+    return article.outlet or urlsplit(article.url).hostname or ""
+
+
+def _shorten(text: str | None, limit: int = LEAD_LENGTH) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _statement_words(statement: DeadlineStatement, lang: str) -> str:
+    t = STRINGS[lang]
+    target = describe_target(statement.deadline, statement.precision, lang)
+    if statement.bound == "not_before":
+        target = t["not_before"].format(target=target)
+    notes = [t["former"] if statement.role == "former" else t["current"]]
+    if statement.scope == "interim":
+        notes.append(t["interim"])
+    return f"{target} ({', '.join(notes)})"
+
+
+def article_view(
+    article: Article, tz: ZoneInfo, lang: str, *, details: bool = False,
+) -> ArticleView:
+    """The article for a mail; with ``details`` (digests), its lead, providers and targets too."""
+    view = ArticleView(title=article.title, outlet=_outlet(article),
+                       day=_local_day(article.published_at, tz, lang), url=_safe_url(article.url))
+    if not details:
+        return view
+    return replace(
+        view, lead=_shorten(article.lead or article.description),
+        providers=tuple(p.provider for p in article.providers),
+        deadlines=tuple(_statement_words(d, lang) for d in article.deadlines),
+    )
+
+
+def _move_words(event: ShiftEvent, lang: str) -> str:
+    new = describe_target(event.to_deadline, event.to_precision, lang)
+    if event.from_deadline is None:
+        return f"{STRINGS[lang]['first_known']} → {new}"
+    return f"{describe_target(event.from_deadline, event.from_precision or 'day', lang)} → {new}"
+
+
+def timeline_events(session: Session) -> list[ShiftEvent]:
+    """Every shift event, in the order the moves were published."""
+    events = session.scalars(select(ShiftEvent).options(selectinload(ShiftEvent.article)))
+    return sorted(events, key=lambda e: (e.published_at or e.detected_at, e.id))
+
+
+def _quote(session: Session, event: ShiftEvent) -> str:
+    """The sentence that states the new target: the event's statement, else the article's."""
+    statement = session.get(DeadlineStatement, event.statement_id) if event.statement_id else None
+    if statement is None:
+        statement = session.scalars(
+            select(DeadlineStatement)
+            .where(DeadlineStatement.article_id == event.article_id,
+                   DeadlineStatement.deadline == event.to_deadline)
+            .order_by(DeadlineStatement.offset)
+        ).first()
+    return " ".join(statement.sentence.split()) if statement else ""
+
+
+def _shift_context(
+    session: Session, event: ShiftEvent, timeline: list[ShiftEvent], lang: str, tz: ZoneInfo,
+) -> dict:
+    t = STRINGS[lang]
+    corroborating = session.scalars(
+        select(Article)
+        .join(ShiftCorroboration, ShiftCorroboration.article_id == Article.id)
+        .where(ShiftCorroboration.shift_id == event.id)
+        .order_by(func.coalesce(Article.published_at, Article.fetched_at), Article.id)
+    )
+    entries = [
+        TimelineEntry(
+            day=_local_day(e.published_at or e.article.published_at, tz, lang),
+            move=_move_words(e, lang), outlet=_outlet(e.article), url=_safe_url(e.article.url),
+            highlighted=e.id == event.id,
+        )
+        for e in timeline
+    ]
+    # The replay chains its moves, so the last one's target is the known one;
+    # no need to replay the whole store again for every alert.
+    last = timeline[-1] if timeline else event
+    article = article_view(event.article, tz, lang)
+    if event.published_at and not article.day:
+        article = replace(article, day=_local_day(event.published_at, tz, lang))
+    return dict(
+        move=_move_words(event, lang),
+        quote=_quote(session, event),
+        article=article,
+        kind_text=t["reported"] if event.kind == "reported" else t["inferred"],
+        corroborations=[article_view(a, tz, lang) for a in corroborating],
+        timeline=entries,
+        known=describe_target(last.to_deadline, last.to_precision, lang),
+    )
+
+
+# --- rendering and headers ------------------------------------------------------------
+@functools.cache
+def _templates() -> jinja2.Environment:
+    # HTML templates escape everything (titles and sentences come from the web);
+    # the plain-text ones must not, or a reader would see "&lt;".
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("hdhwatch", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(name: str, **context) -> str:
+    return _templates().get_template(name).render(**context)
+
+
+def unsubscribe_url(settings: Settings, subscriber: Subscriber) -> str:
+    """The web page that unsubscribes, if hdhwatch has a public address; else a mailto:."""
+    if settings.public_url:
+        return f"{settings.public_url.rstrip('/')}/unsubscribe/{subscriber.token}"
+    return _unsubscribe_mailto(settings, subscriber)
+
+
+def _unsubscribe_mailto(settings: Settings, subscriber: Subscriber) -> str:
+    return f"mailto:{_from_address(settings)}?subject={quote('unsubscribe ' + subscriber.token)}"
+
+
+def _from_address(settings: Settings) -> str:
+    return parseaddr(settings.mail_from)[1]
+
+
+def _msgid_domain(settings: Settings) -> str:
+    # make_msgid() would otherwise ask the resolver for this host's name: slow,
+    # and a different domain on every machine the tool runs on.
+    return _from_address(settings).rpartition("@")[2] or "hdhwatch.localhost"
+
+
+class _UriListHeader(UnstructuredHeader):
+    """A header of <URI>s, folded between them and never RFC 2047-encoded.
+
+    The email package encodes any word too long to fold, and a mailto: with a
+    token is one; mail clients do not decode List-Unsubscribe, so an encoded
+    one is a dead link. One URI per line stays under the 998-character limit.
+    """
+
+    def fold(self, *, policy) -> str:
+        uris = re.findall(r"<[^<>]*>", str(self))
+        return f"{self.name}: " + f",{policy.linesep} ".join(uris) + policy.linesep
+
+
+def _message_policy():
+    registry = HeaderRegistry()
+    registry.map_to_type("list-unsubscribe", _UriListHeader)
+    return SMTP.clone(header_factory=registry)
+
+
+MESSAGE_POLICY = _message_policy()
+
+
+def build_message(
+    settings: Settings,
+    subscriber: Subscriber,
+    subject: str,
+    text: str,
+    html: str,
+    *,
+    now: datetime,
+    idstring: str,
+    attachments: Iterable[Attachment] = (),
+) -> EmailMessage:
+    """A multipart text + HTML message with every header; images go inline (multipart/related)."""
+    message = EmailMessage(policy=MESSAGE_POLICY)
+    message["Subject"] = subject  # RFC 2047-encoded on output by the policy
+    message["From"] = settings.mail_from
+    message["To"] = subscriber.email
+    message["Date"] = format_datetime(now.astimezone(ZoneInfo(settings.timezone)))
+    message["Message-ID"] = make_msgid(idstring, domain=_msgid_domain(settings))
+    links = [_unsubscribe_mailto(settings, subscriber)]
+    if settings.public_url:
+        links.insert(0, unsubscribe_url(settings, subscriber))
+    message["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in links)
+    if settings.public_url.startswith("https://"):
+        # RFC 8058 one-click unsubscribe, which is only defined for an HTTPS link
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
+    # Quoted-printable keeps the stored message 7-bit: any server takes it, and
+    # the text column never holds raw 8-bit bytes.
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
+    html_part = message.get_payload()[1]
+    for image in attachments:
+        maintype, _, subtype = image.mimetype.partition("/")
+        html_part.add_related(image.content, maintype, subtype, cid=f"<{image.cid}>",
+                              filename=image.filename, disposition="inline")
+    return message
+
+
+def _common(settings: Settings, subscriber: Subscriber, lang: str, subject: str) -> dict:
+    t = STRINGS[lang]
+    return dict(t=t, lang=lang, subject=subject, footer=t["footer"].format(email=subscriber.email),
+                unsubscribe_url=unsubscribe_url(settings, subscriber))
+
+
+def _queue(
+    session: Session, message: EmailMessage, *, dedupe_key: str, subscriber: Subscriber,
+    kind: str, now: datetime,
+) -> int:
+    """Insert the message unless its dedupe key is queued already; 1 if inserted."""
+    stmt = _insert(session, OutboxMessage).values(
+        dedupe_key=dedupe_key,
+        message_id=str(message["Message-ID"]),
+        subscriber_id=subscriber.id,
+        kind=kind,
+        recipient=subscriber.email,
+        subject=str(message["Subject"]),
+        message=message.as_string(),
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    inserted = session.scalar(
+        stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+    )
+    return int(inserted is not None)
+
+
+# --- shift alerts -------------------------------------------------------------------------
+def compose_shift_alert(
+    session: Session, settings: Settings, event: ShiftEvent, subscriber: Subscriber, *,
+    now: datetime | None = None, timeline: list[ShiftEvent] | None = None,
+    picture: TimelinePicture | None = None,
+) -> EmailMessage:
+    """The alert telling ``subscriber`` about ``event``."""
+    now = now or utcnow()
+    lang = language_of(subscriber.language)
+    timeline = timeline if timeline is not None else timeline_events(session)
+    context = _shift_context(session, event, timeline, lang, ZoneInfo(settings.timezone))
+    image = picture(timeline, lang) if picture else None
+    subject = shift_subject(event, lang)
+    context.update(_common(settings, subscriber, lang, subject),
+                   headline=subject.removeprefix(STRINGS[lang]["prefix"]),
+                   images=[image] if image else [])
+    return build_message(
+        settings, subscriber, subject, render("shift.txt.j2", **context),
+        render("shift.html.j2", **context), now=now,
+        idstring=f"shift.{event.id}.{subscriber.id}", attachments=context["images"],
+    )
+
+
+def enqueue_shift_alerts(
+    session: Session, events: Sequence[ShiftEvent], settings: Settings, *,
+    now: datetime | None = None, picture: TimelinePicture | None = None,
+) -> int:
+    """Queue one alert per new event per active subscriber wanting alerts; returns how many.
+
+    Runs in the caller's transaction (``analyse.analyse_article``'s
+    ``on_shifts``), so the alerts commit with the event or not at all.
+    """
+    now = now or utcnow()
+    subscribers = list(session.scalars(
+        select(Subscriber)
+        .where(Subscriber.active.is_(True), Subscriber.alerts.is_(True))
+        .order_by(Subscriber.id)
+    ))
+    if not events or not subscribers:
+        return 0
+    timeline = timeline_events(session)
+    queued = 0
+    for event in events:
+        keys = {s.id: f"shift:{event.key}:{s.id}" for s in subscribers}
+        # Skip rendering what is queued already; ON CONFLICT still settles races.
+        done = set(session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
+        ))
+        for subscriber in subscribers:
+            if keys[subscriber.id] in done:
+                continue
+            message = compose_shift_alert(session, settings, event, subscriber, now=now,
+                                          timeline=timeline, picture=picture)
+            queued += _queue(session, message, dedupe_key=keys[subscriber.id],
+                             subscriber=subscriber, kind="shift", now=now)
+    return queued
+
+
+# --- digests ---------------------------------------------------------------------------------
+def digest_period(subscriber: Subscriber) -> timedelta:
+    return DIGEST_PERIODS.get(subscriber.digest, DIGEST_PERIODS["weekly"])
+
+
+def digest_due(subscriber: Subscriber, now: datetime) -> bool:
+    if subscriber.digest not in DIGEST_PERIODS or not subscriber.active:
+        return False
+    last = subscriber.last_digest_at
+    return last is None or now - last >= digest_period(subscriber) - DIGEST_SLACK
+
+
+def digest_start(subscriber: Subscriber, now: datetime) -> datetime:
+    """Where the next digest starts: the last one, or one period back for a new subscriber."""
+    return subscriber.last_digest_at or now - digest_period(subscriber)
+
+
+def digest_articles(session: Session, since: datetime, until: datetime) -> list[Article]:
+    """Relevant original articles fetched in (since, until], newest publication first.
+
+    By fetch time, not publication time: an old article found late is still
+    news to the reader, and it was in no earlier digest.
+    """
+    return list(session.scalars(
+        select(Article)
+        .where(Article.relevant.is_(True), Article.duplicate_of_id.is_(None),
+               Article.fetched_at > since, Article.fetched_at <= until)
+        .options(selectinload(Article.providers), selectinload(Article.deadlines))
+        .order_by(func.coalesce(Article.published_at, Article.fetched_at).desc(),
+                  Article.id.desc())
+    ))
+
+
+def render_next_digest(
+    session: Session, settings: Settings, subscriber: Subscriber, now: datetime | None = None,
+) -> EmailMessage | None:
+    """The digest ``subscriber`` would get now, or None when nothing is new. Changes nothing."""
+    now = now or utcnow()
+    since = digest_start(subscriber, now)
+    articles = digest_articles(session, since, now)
+    if not articles:
+        return None
+    lang = language_of(subscriber.language)
+    t = STRINGS[lang]
+    tz = ZoneInfo(settings.timezone)
+    since_words = _local_day(since, tz, lang)
+    count = (t["article_one"] if len(articles) == 1
+             else t["article_many"].format(n=len(articles)))
+    subject = t["digest_subject"].format(count=count, since=since_words)
+    context = _common(settings, subscriber, lang, subject)
+    context.update(
+        headline=subject.removeprefix(t["prefix"]),
+        intro=t["digest_intro"].format(since=since_words),
+        articles=[article_view(a, tz, lang, details=True) for a in articles],
+    )
+    return build_message(
+        settings, subscriber, subject, render("digest.txt.j2", **context),
+        render("digest.html.j2", **context), now=now,
+        idstring=f"digest.{subscriber.id}",
+    )
+
+
+def digest_subscribers(session: Session) -> list[Subscriber]:
+    """Active subscribers taking a daily or weekly digest, oldest first."""
+    return list(session.scalars(
+        select(Subscriber)
+        .where(Subscriber.active.is_(True), Subscriber.digest.in_(DIGEST_PERIODS))
+        .order_by(Subscriber.id)
+    ))
+
+
+def enqueue_digests(
+    session: Session, settings: Settings, now: datetime | None = None, *,
+    subscribers: Iterable[Subscriber] | None = None,
+) -> int:
+    """Queue the digests that are due (of ``subscribers``, default all); returns how many.
+
+    A due subscriber's ``last_digest_at`` moves to ``now`` even when nothing was
+    new and no mail was queued: the next digest then covers one period from
+    now, the cadence stays regular, and a quiet week does not make the
+    subscriber due again on every scheduler tick.
+    """
+    now = now or utcnow()
+    queued = 0
+    for subscriber in digest_subscribers(session) if subscribers is None else subscribers:
+        if not digest_due(subscriber, now):
+            continue
+        start = digest_start(subscriber, now)
+        message = render_next_digest(session, settings, subscriber, now)
+        if message is not None:
+            key = f"digest:{subscriber.id}:{start.isoformat()}"
+            queued += _queue(session, message, dedupe_key=key, subscriber=subscriber,
+                             kind="digest", now=now)
+        subscriber.last_digest_at = now
+    session.flush()
+    return queued
