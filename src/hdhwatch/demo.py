@@ -134,4 +134,4 @@ def _subject(path: Path) -> str:
 
     with path.open("rb") as handle:
         headers = BytesHeaderParser(policy=policy.default).parse(handle)
-    return str(headers.get("Subject", ""))
+    return str(headers.get("Subject", "")).strip()
