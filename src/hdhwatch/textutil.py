@@ -43,7 +43,9 @@ def unaccent(text: str) -> str:
 
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) and
 # whitespace, or at a paragraph break. Abbreviations common in French press are kept.
-_ABBREVIATIONS = ("M.", "MM.", "Mme.", "Dr.", "St.", "p.", "n°.", "cf.", "etc.", "vol.", "av.", "J.-C.")
+_ABBREVIATIONS = (
+    "M.", "MM.", "Mme.", "Dr.", "St.", "p.", "n°.", "cf.", "etc.", "vol.", "av.", "J.-C.",
+)
 _BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]?\s+(?=[«\"(\[]?\s?[A-ZÀ-ÖØ-Þ0-9«\"(\[])|\n\s*\n")
 
 
@@ -71,3 +73,28 @@ def _append(result: list[tuple[int, str]], text: str, start: int, end: int) -> N
     stripped = chunk.strip()
     if stripped:
         result.append((start + (len(chunk) - len(chunk.lstrip())), stripped))
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def fold_fast(text: str) -> str:
+    """``fold(text)``, with the per-character work done only where the text is not ASCII.
+
+    The same result as ``fold`` (so the same length and offsets), several
+    times faster on long French text: ASCII runs are lower-cased in one call
+    and each distinct non-ASCII character is folded once.
+    """
+    cache: dict[str, str] = {}
+    parts: list[str] = []
+    pos = 0
+    for m in _NON_ASCII_RUN.finditer(text):
+        parts.append(text[pos:m.start()].lower().replace("`", "'"))
+        for ch in m.group():
+            folded = cache.get(ch)
+            if folded is None:
+                folded = cache[ch] = fold(ch)
+            parts.append(folded)
+        pos = m.end()
+    parts.append(text[pos:].lower().replace("`", "'"))
+    return "".join(parts)

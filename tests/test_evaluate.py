@@ -1,0 +1,118 @@
+"""`hdhwatch eval` on the project's labelled corpus: the floors reached, the seed exact.
+
+The corpus (tests/corpus/hdhwatch.jsonl: the seed, 90 articles written for the
+project, 25+ traps) was also used to tune the rules, so these floors guard
+against regressions; they are not a claim about unseen press.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hdhwatch.cli import main
+from hdhwatch.errors import CorpusError
+from hdhwatch.evaluate import evaluate, expected_alerts, read_corpus
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "hdhwatch.jsonl"
+SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
+
+FLOORS = {"relevance": 0.95, "providers": 0.95, "deadlines": 0.95, "shifts": 0.95}
+
+
+@pytest.fixture(scope="module")
+def corpus_report():
+    result = CliRunner().invoke(main, ["eval", str(CORPUS), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("task", sorted(FLOORS))
+def test_corpus_floor(corpus_report, task):
+    assert corpus_report[task]["f1"] >= FLOORS[task], corpus_report[task]
+
+
+def test_corpus_timeline_raises_every_expected_alert_and_no_false_one(corpus_report):
+    timeline = corpus_report["timeline"]
+    assert timeline["expected"] == 3
+    assert timeline["found"] == 3 and timeline["false"] == 0, timeline
+
+
+def test_the_seed_comes_out_exactly_right(tmp_path):
+    seed = SEED if SEED.exists() else CORPUS
+    first = seed.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "seed.jsonl"
+    path.write_text(first + "\n", encoding="utf-8")
+    predictions = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(path), "--predictions", str(predictions)])
+    assert result.exit_code == 0, result.output
+    expected = json.loads(first)["expected"]
+    predicted = json.loads(predictions.read_text(encoding="utf-8"))["predicted"]
+    assert predicted["relevant"] is True
+    assert sorted(predicted["providers"]) == sorted(expected["providers"])
+    key = lambda d: (d["deadline"], d["role"])  # noqa: E731
+    assert sorted(map(key, predicted["deadlines"])) == sorted(map(key, expected["deadlines"]))
+    assert predicted["shift"] == expected["shift"]
+    last = result.output.strip().splitlines()[-1]
+    assert last == ("relevance F1 1.00 | providers F1 1.00 | deadlines F1 1.00 | "
+                    "shifts F1 1.00 | timeline 1/1 alerts, 0 false")
+
+
+def test_errors_lists_what_was_missed(tmp_path):
+    item = json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[0])
+    item["expected"]["providers"].append("Nimbus Cloud")
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(path), "--errors"])
+    assert f"{item['id']}\tproviders\tmissed\tNimbus Cloud" in result.output
+
+
+def test_expected_alerts_follow_the_format_rule():
+    def art(i, day, deadlines, shift=None):
+        return read_line({"id": i, "published": day, "text": "x", "expected": {
+            "relevant": True, "deadlines": deadlines, "shift": shift}})
+
+    y = lambda year, role="current", **kw: {  # noqa: E731
+        "deadline": f"{year}-12-31", "precision": "year", "role": role, **kw}
+    items = [
+        art("a", "2020-11-20", [{"deadline": "2022-11-30", "precision": "month",
+                                 "role": "current"}]),
+        art("b", "2021-05-01", [y(2022)]),  # same target at the coarser precision
+        art("c", "2022-09-12", [y(2022, "former"), y(2025)],
+            {"from": "2022-12-31", "to": "2025-12-31"}),
+        art("d", "2023-01-01", [y(2022)]),  # stale restatement, not a move back
+        art("e", "2023-06-01", [y(2026, bound="not_before")]),  # a bound is not a target
+        art("f", "2026-02-01", [y(2026)]),
+    ]
+    assert expected_alerts(items) == [("2022-11-30", "2025-12-31"), ("2025-12-31", "2026-12-31")]
+
+
+def read_line(raw: dict):
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+        handle.write(json.dumps(raw) + "\n")
+    return read_corpus(Path(handle.name))[0]
+
+
+@pytest.mark.parametrize("line,message", [
+    ("{not json", "invalid JSON"),
+    ('{"id": "x", "text": "t"}', "missing 'published'"),
+    ('{"id": "x", "published": "2022-13-01", "text": "t"}', "invalid date"),
+    ('{"id": "x", "published": "2022-01-01", "text": "t", "expected": {"deadlines": '
+     '[{"deadline": "2022-12-31", "precision": "decade", "role": "current"}]}}',
+     "bad deadline label"),
+])
+def test_a_malformed_corpus_names_the_line(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "ok", "published": "2022-01-01", "text": "t"}\n' + line + "\n")
+    with pytest.raises(CorpusError, match=f"bad.jsonl:2: .*{message}"):
+        read_corpus(path)
+
+
+def test_the_evaluation_uses_a_temporary_database(tmp_path):
+    report = evaluate(read_corpus(CORPUS)[:5])
+    assert len(report.predictions) == 5 and not list(tmp_path.iterdir())
