@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -92,6 +93,13 @@ ERROR_RULES = {
 }
 
 
+def closed_port() -> int:
+    """A local port with nothing listening."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def counts(settings) -> dict[str, int]:
     """Stored articles, read without migrating (the crawl under test owns the schema)."""
     db = open_database(settings.database_url, migrate=False)
@@ -146,6 +154,7 @@ def test_errors_are_recorded_by_kind_and_the_crawl_goes_on(site_root, make_setti
         + feed_source("malformed", "extra/malformed.xml")
         + feed_source("empty", "extra/empty.xml")
         + feed_source("absent", "extra/no-such-feed.xml")
+        + f'[[source]]\nname = "dead"\nkind = "feed"\nurls = ["http://127.0.0.1:{closed_port()}/f"]\n'
     )
     with SiteServer(site_root, rules=ERROR_RULES) as server:
         settings = make_settings(sources.replace("{{BASE}}", server.base_url))
@@ -160,6 +169,7 @@ def test_errors_are_recorded_by_kind_and_the_crawl_goes_on(site_root, make_setti
     assert summaries["malformed"].errors == {"malformed_feed": 1}
     assert summaries["empty"].errors == {} and summaries["empty"].new_articles == 0
     assert summaries["absent"].errors == {"http_404": 1}
+    assert summaries["dead"].errors == {"connection": 1}
 
     db = open_database(settings.database_url)
     with db.session() as session:

@@ -119,6 +119,12 @@ class SourceSpider(scrapy.Spider):
         self.session.error(request.meta.get("source", "?"), kind, message)
 
 
+def _scrapy_errors(*names: str) -> tuple[type, ...]:
+    import scrapy.exceptions
+
+    return tuple(getattr(scrapy.exceptions, n) for n in names if hasattr(scrapy.exceptions, n))
+
+
 def _header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
@@ -132,10 +138,26 @@ def describe_failure(failure) -> tuple[str, str]:
         return f"http_{status}", f"{url} answered HTTP {status}"
     if failure.check(IgnoreRequest):
         return "robots", f"{url} forbidden by robots.txt or ignored: {failure.getErrorMessage()}"
-    if failure.check(twisted_error.DNSLookupError):
-        return "dns", f"{url}: DNS lookup failed"
-    if failure.check(twisted_error.TimeoutError, twisted_error.TCPTimedOutError):
-        return "timeout", f"{url}: timed out"
-    if failure.check(twisted_error.ConnectionRefusedError):
-        return "connection", f"{url}: connection refused"
-    return "network", f"{url}: {failure.getErrorMessage() or failure.type.__name__}"
+    detail = failure.getErrorMessage() or failure.type.__name__
+    for kind, types in _NETWORK_KINDS:
+        if failure.check(*types):
+            return kind, f"{url}: {detail}"
+    return "network", f"{url}: {detail}"
+
+
+# Scrapy ≥ 2.14 raises its own download errors; older ones raise Twisted's.
+_NETWORK_KINDS = (
+    ("dns", (twisted_error.DNSLookupError, *_scrapy_errors("CannotResolveHostError"))),
+    (
+        "timeout",
+        (
+            twisted_error.TimeoutError,
+            twisted_error.TCPTimedOutError,
+            *_scrapy_errors("DownloadTimeoutError"),
+        ),
+    ),
+    (
+        "connection",
+        (twisted_error.ConnectionRefusedError, *_scrapy_errors("DownloadConnectionRefusedError")),
+    ),
+)

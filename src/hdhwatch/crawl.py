@@ -17,7 +17,9 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,7 +28,7 @@ from sqlalchemy import select
 from hdhwatch import store
 from hdhwatch.config import Settings, SourceConfig, child_environment
 from hdhwatch.db import Database, open_database, utcnow
-from hdhwatch.errors import ExtractionError, OffTopic
+from hdhwatch.errors import CrawlFailed, ExtractionError, OffTopic
 from hdhwatch.extract import canonical_url, content_hash, parse_article
 from hdhwatch.notify import enqueue_shift_alerts
 from hdhwatch.records import Article
@@ -219,9 +221,18 @@ def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[Source
 
 
 def run_crawl(
-    settings: Settings, names: Sequence[str] = (), *, echo=None, timeout: float | None = None
+    settings: Settings,
+    names: Sequence[str] = (),
+    *,
+    echo: Callable[[str], None] | None = None,
+    progress: Callable[[list[RunSummary]], None] | None = None,
+    timeout: float | None = None,
 ) -> list[RunSummary]:
-    """Crawl the sources in a subprocess and return one summary per source."""
+    """Crawl the sources in a subprocess and return one summary per source.
+
+    ``echo`` receives the crawler's log lines; ``progress`` the counts so far,
+    about once a second (the crawler saves them every few pages).
+    """
     sources = select_sources(settings, names)
     if not sources:
         return []
@@ -235,21 +246,46 @@ def run_crawl(
         text=True,
         errors="replace",
     )
+    tail: deque[str] = deque(maxlen=40)
+    reader = threading.Thread(target=_drain, args=(proc, tail, echo), daemon=True)
+    reader.start()
+    started = time.monotonic()
+    while proc.poll() is None:
+        if timeout is not None and time.monotonic() - started > timeout:
+            proc.kill()
+            raise CrawlFailed(f"the crawl took longer than {timeout:.0f}s and was stopped")
+        reader.join(1.0)
+        if progress and proc.poll() is None:
+            progress(summaries_for_pid(settings, proc.pid, launched, mark=False))
+    reader.join()
+    summaries = summaries_for_pid(settings, proc.pid, launched)
+    if proc.returncode != 0 and not summaries:
+        raise CrawlFailed(
+            f"the crawl process failed (exit code {proc.returncode}):\n" + "".join(tail).rstrip()
+        )
+    return summaries
+
+
+def _drain(proc: subprocess.Popen, tail: deque[str], echo) -> None:
     assert proc.stdout is not None
     for line in proc.stdout:
+        tail.append(line)
         if echo:
             echo(line.rstrip("\n"))
-    proc.wait(timeout=timeout)
-    return summaries_for_pid(settings, proc.pid, launched)
 
 
-def summaries_for_pid(settings: Settings, pid: int, since: datetime) -> list[RunSummary]:
+def summaries_for_pid(
+    settings: Settings, pid: int, since: datetime, *, mark: bool = True
+) -> list[RunSummary]:
+    """The runs of one crawl process; ``mark``: the process has ended, so runs it left
+    'running' were interrupted."""
     from hdhwatch.models import CrawlRun, Source
 
-    db = open_database(settings.database_url)
+    db = open_database(settings.database_url, migrate=mark)
     try:
         with db.session() as session:
-            store.mark_interrupted_runs(session)
+            if mark:
+                store.mark_interrupted_runs(session)
             rows = session.execute(
                 select(Source.name, CrawlRun)
                 .join(CrawlRun, CrawlRun.source_id == Source.id)

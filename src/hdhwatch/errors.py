@@ -55,6 +55,10 @@ class FeedError(HdhwatchError):
         self.links = links or []
 
 
+class CrawlFailed(HdhwatchError):
+    """The crawl process died before recording anything; the message holds its last output."""
+
+
 class UnknownSource(HdhwatchError):
     """No configured source has that name."""
 
@@ -90,3 +94,7 @@ class DeliveryError(HdhwatchError):
         super().__init__(message)
         self.permanent = permanent
         self.per_message = per_message
+
+
+class PlotError(HdhwatchError):
+    """A timeline picture cannot be drawn to that file (unknown format, unwritable path)."""

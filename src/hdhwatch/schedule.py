@@ -65,6 +65,7 @@ def run_pass(
     names: list[str] | None = None,
     echo: Callable[[str], None] | None = None,
     now: datetime | None = None,
+    progress: Callable[[list], None] | None = None,
 ) -> PassReport:
     """Crawl what is due (classification and shift detection run as articles are stored),
     queue the digests that are due, send the outbox."""
@@ -83,7 +84,11 @@ def run_pass(
             targets = [s for s in settings.sources if s.enabled]
         else:
             targets = due_sources(settings, last_runs, now)
-        crawled = run_crawl(settings, [s.name for s in targets], echo=echo) if targets else []
+        crawled = (
+            run_crawl(settings, [s.name for s in targets], echo=echo, progress=progress)
+            if targets
+            else []
+        )
         queued, sent = deliver(settings, db, now)
     finally:
         db.close()
