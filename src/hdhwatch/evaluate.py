@@ -286,7 +286,6 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
 
 def _prediction(article) -> dict:
     from hdhwatch.deadlines import reported_shift
-    from hdhwatch.records import Deadline
 
     deadlines = []
     records = []
@@ -297,19 +296,7 @@ def _prediction(article) -> dict:
         if s.scope:
             d["scope"] = s.scope
         deadlines.append(d)
-        records.append(
-            Deadline(
-                deadline=s.deadline,
-                precision=s.precision,
-                role=s.role,
-                sentence=s.sentence,
-                offset=s.offset,
-                phrase=s.phrase,
-                cue=s.cue,
-                bound=s.bound,
-                scope=s.scope,
-            )
-        )
+        records.append(s.record())
     shift = reported_shift(records)
     return {
         "relevant": bool(article.relevant),

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hdhwatch.db import Base, UTCDateTime, utcnow
+from hdhwatch.records import Deadline as DeadlineRecord
 
 
 class Source(Base):
@@ -185,6 +186,20 @@ class DeadlineStatement(Base):
     cue: Mapped[str | None] = mapped_column(Text)
 
     article: Mapped[Article] = relationship(back_populates="deadlines")
+
+    def record(self) -> DeadlineRecord:
+        """The statement as the classifier's record (what ``deadlines`` functions take)."""
+        return DeadlineRecord(
+            deadline=self.deadline,
+            precision=self.precision,
+            role=self.role,
+            sentence=self.sentence,
+            offset=self.offset,
+            phrase=self.phrase,
+            cue=self.cue,
+            bound=self.bound,
+            scope=self.scope,
+        )
 
 
 class ShiftEvent(Base):

@@ -161,23 +161,8 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
 
 def _reported_shift(statements) -> tuple[Target, Target, int] | None:
     from hdhwatch.deadlines import reported_shift
-    from hdhwatch.records import Deadline
 
-    records = [
-        Deadline(
-            deadline=s.deadline,
-            precision=s.precision,
-            role=s.role,
-            sentence=s.sentence,
-            offset=s.offset,
-            phrase=s.phrase,
-            cue=s.cue,
-            bound=s.bound,
-            scope=s.scope,
-        )
-        for s in statements
-    ]
-    shift = reported_shift(records)
+    shift = reported_shift([s.record() for s in statements])
     if shift is None:
         return None
     to = (shift.to_deadline, shift.to_precision)
