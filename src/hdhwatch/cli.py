@@ -136,7 +136,13 @@ def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> Non
     settings = settings_of(ctx)
     select_sources(settings, source_names)  # unknown names fail here, clearly
     open_db(ctx)
-    summaries = run_crawl(settings, source_names, echo=click.echo if verbose else None)
+    with Progress("crawling") as progress:
+        summaries = run_crawl(
+            settings,
+            source_names,
+            echo=click.echo if verbose else None,
+            progress=None if verbose else progress.crawl,
+        )
     click.echo(crawl_summary(summaries))
     if any(s.status != "finished" for s in summaries) or not summaries:
         ctx.exit(1)
@@ -386,8 +392,23 @@ class Progress:
                 self.last = decile
                 click.echo(f"{self.label}: {done}/{total}", err=True)
 
+    def crawl(self, summaries) -> None:
+        """Live counts of a running crawl: on a terminal in place, in a log every 10 s."""
+        import time
+
+        fetched = sum(s.pages_fetched for s in summaries)
+        new = sum(s.new_articles for s in summaries)
+        errors = sum(sum(s.errors.values()) for s in summaries)
+        line = f"{self.label}: {fetched} pages fetched, {new} new articles, {errors} errors"
+        if self.tty:
+            click.echo(f"\r{line}", nl=False, err=True)
+            self.last = 0
+        elif time.monotonic() - getattr(self, "_logged", 0) >= 10:
+            self._logged = time.monotonic()
+            click.echo(line, err=True)
+
     def __exit__(self, *exc) -> None:
-        if self.tty and self.last != -2:
+        if self.tty and self.last != -1:
             click.echo("", err=True)
 
 
@@ -581,5 +602,12 @@ def _fit(text: str, width: int) -> str:
     return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _register_commands() -> None:
+    # The mail and report commands live in their own modules, which import this one's helpers.
+    from hdhwatch import cli_mail, cli_report
+
+    cli_mail.register(main)
+    cli_report.register(main)
+
+
+_register_commands()
