@@ -43,7 +43,7 @@ from hdhwatch.db import Database, open_database
 from hdhwatch.models import Article, DeadlineStatement, ProviderMention
 from hdhwatch.providers import default_catalog
 from hdhwatch.query import ArticleFilter, list_articles
-from hdhwatch.timeline import current_state, update_timeline
+from hdhwatch.timeline import update_timeline
 
 PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
 BATCH = 1000
@@ -643,7 +643,7 @@ def measure(db: Database, runs: int, n: int, seed: int) -> list[tuple[str, float
     def timeline(i: int) -> None:
         with db.session() as session:
             report.timeline_rows(session)
-            current_state(session)
+            report.current_target(session)
 
     def providers(i: int) -> None:
         with db.session() as session:

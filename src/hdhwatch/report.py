@@ -33,7 +33,7 @@ from hdhwatch.models import (
 from hdhwatch.notify import describe_target
 from hdhwatch.providers import ProviderCatalog
 from hdhwatch.records import Deadline
-from hdhwatch.timeline import current_state
+from hdhwatch.timeline import known_target
 
 __all__ = [
     "current_target",
@@ -234,7 +234,7 @@ def current_target(session: Session) -> dict | None:
 
     ``None`` while the store states no target.
     """
-    state = current_state(session)
+    state = known_target(session)
     if state.known is None:
         return None
     deadline, precision = state.known

@@ -303,7 +303,7 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
     from sqlalchemy import func, select
 
     from hdhwatch.models import CrawlRun, DeadlineStatement, OutboxMessage, Source
-    from hdhwatch.timeline import current_state
+    from hdhwatch.timeline import known_target
 
     latest = {}
     rows = session.execute(
@@ -341,7 +341,7 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
             select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id)
         )
     ]
-    state = current_state(session)
+    state = known_target(session)
     evidence = None
     if state.known_statement:
         statement = session.get(DeadlineStatement, state.known_statement)

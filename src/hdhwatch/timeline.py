@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -135,42 +136,46 @@ class _ArticleTargets:
 
 
 def _article_targets(session: Session) -> list[_ArticleTargets]:
-    """Relevant, original (not syndicated-copy) articles with their statements, in order."""
-    rows = session.execute(
-        select(Article.id, Article.published_at, Article.fetched_at, DeadlineStatement)
-        .join(DeadlineStatement, DeadlineStatement.article_id == Article.id)
-        .where(Article.relevant.is_(True), Article.duplicate_of_id.is_(None))
-    ).all()
-    by_article: dict[int, list] = {}
-    when: dict[int, tuple] = {}
-    for article_id, published, fetched, statement in rows:
-        by_article.setdefault(article_id, []).append(statement)
-        when[article_id] = (published or fetched, published)
-    result = []
-    for article_id in sorted(by_article, key=lambda a: (when[a][0], a)):
-        statements = sorted(by_article[article_id], key=lambda s: (s.offset, s.id))
-        targets = tuple(
-            ((s.deadline, s.precision), s.id)
-            for s in statements
-            if s.role == "current" and s.bound is None and s.scope is None
-        )
-        shift = _reported_shift(statements)
-        result.append(_ArticleTargets(article_id, when[article_id][1], targets, shift))
-    return result
+    """Relevant, original (not syndicated-copy) articles with their statements, in order.
 
-
-def _reported_shift(statements) -> tuple[Target, Target, int] | None:
+    Reads plain columns, not ORM entities, and lets the database sort: a store
+    of years holds thousands of statements, and building an object for each
+    cost several times the query.
+    """
     from hdhwatch.deadlines import reported_shift
+    from hdhwatch.records import Deadline
 
-    shift = reported_shift([s.record() for s in statements])
-    if shift is None:
-        return None
-    to = (shift.to_deadline, shift.to_precision)
-    statement_id = next(
-        (s.id for s in statements if (s.deadline, s.precision) == to and s.role == "current"),
-        None,
-    )
-    return (shift.from_deadline, shift.from_precision), to, statement_id
+    s = DeadlineStatement
+    rows = session.execute(
+        select(Article.id, Article.published_at, s.id, s.deadline, s.precision, s.role,
+               s.bound, s.scope, s.offset)
+        .join(s, s.article_id == Article.id)
+        .where(Article.relevant.is_(True), Article.duplicate_of_id.is_(None))
+        .order_by(func.coalesce(Article.published_at, Article.fetched_at), Article.id,
+                  s.offset, s.id)
+    ).all()
+    result = []
+    for article_id, group in groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        targets = tuple(
+            ((deadline, precision), sid)
+            for _, _, sid, deadline, precision, role, bound, scope, _ in group
+            if role == "current" and bound is None and scope is None
+        )
+        # reported_shift reads dates, roles, bounds, scopes and offsets only
+        shift = reported_shift([
+            Deadline(deadline=deadline, precision=precision, role=role, sentence="",
+                     offset=offset, phrase="", bound=bound, scope=scope)
+            for _, _, _, deadline, precision, role, bound, scope, offset in group
+        ])
+        moved = None
+        if shift is not None:
+            to = (shift.to_deadline, shift.to_precision)
+            sid = next((row[2] for row in group if (row[3], row[4]) == to and row[5] == "current"),
+                       None)
+            moved = ((shift.from_deadline, shift.from_precision), to, sid)
+        result.append(_ArticleTargets(article_id, group[0][1], targets, moved))
+    return result
 
 
 def replay(articles: list[_ArticleTargets]) -> TimelineState:
@@ -237,7 +242,37 @@ def _choose_target(item: _ArticleTargets, known: Target | None) -> tuple[Target 
 
 
 def current_state(session: Session) -> TimelineState:
+    """Replay every stored statement (what ``update_timeline`` stores)."""
     return replay(_article_targets(session))
+
+
+def known_target(session: Session) -> TimelineState:
+    """The state readers ask for, from the stored shift events when there are any.
+
+    Every crawl and ``classify --all`` ends with ``update_timeline``, so the
+    stored events are the replay's result: reading them costs one query where
+    a replay reads every statement (thousands in a store of years). With no
+    event yet, the first target learnt is only in a replay.
+    """
+    events = list(session.scalars(
+        select(ShiftEvent).order_by(ShiftEvent.published_at.nulls_first(), ShiftEvent.id)
+    ))
+    if not events:
+        return current_state(session)
+    last = events[-1]
+    state = TimelineState(
+        known=(last.to_deadline, last.to_precision),
+        superseded=[(e.from_deadline, e.from_precision) for e in events if e.from_deadline],
+        known_since=last.article_id,
+        known_statement=last.statement_id,
+    )
+    state.moves = [
+        Move(e.key, (e.from_deadline, e.from_precision) if e.from_deadline else None,
+             (e.to_deadline, e.to_precision), e.article_id, e.kind, e.published_at,
+             e.statement_id)
+        for e in events
+    ]
+    return state
 
 
 def update_timeline(session: Session) -> list[ShiftEvent]:

@@ -1,0 +1,128 @@
+"""The timeline rule (FORMAT.md) on the real store: moves, stale restatements, bounds,
+corroboration, publication order, and the stored events as the replay's result."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from hdhwatch import store
+from hdhwatch.analyse import advance_timeline
+from hdhwatch.models import Article, ShiftCorroboration, ShiftEvent
+from hdhwatch.records import Article as ArticleRecord
+from hdhwatch.records import Classification, Deadline, Relevance
+from hdhwatch.timeline import current_state, known_target, persist_classification
+
+
+def stated(*items: tuple) -> Classification:
+    """Deadlines as (YYYY-MM-DD, precision, role[, bound|scope]) tuples."""
+    deadlines = []
+    for n, (day, precision, role, *extra) in enumerate(items):
+        kind = extra[0] if extra else None
+        deadlines.append(Deadline(
+            deadline=date.fromisoformat(day), precision=precision, role=role,
+            sentence=f"phrase {n}", offset=n * 10, phrase=day,
+            bound="not_before" if kind == "bound" else None,
+            scope="interim" if kind == "interim" else None,
+        ))
+    return Classification(relevance=Relevance(True, 1.0), deadlines=tuple(deadlines))
+
+
+def add(db, n: int, published: str, result: Classification, text: str | None = None) -> int:
+    with db.session() as session:
+        record = ArticleRecord(url=f"https://presse.example/{n}", title=f"Article {n}",
+                               text=text or f"texte {n}",
+                               published=datetime.fromisoformat(published).replace(tzinfo=UTC))
+        saved = store.save_article(session, record, text or f"hash-{n}")
+        persist_classification(session, session.get(Article, saved.article_id), result)
+        return saved.article_id
+
+
+def moves(db) -> list[tuple[str | None, str]]:
+    with db.session() as session:
+        advance_timeline(session)
+        events = session.scalars(select(ShiftEvent).order_by(ShiftEvent.published_at))
+        return [(e.from_deadline.isoformat() if e.from_deadline else None,
+                 e.to_deadline.isoformat()) for e in events]
+
+
+END_2022 = ("2022-12-31", "year", "current")
+TWO_YEARS = ("2022-11-30", "month", "current")
+Y2025 = ("2025-12-31", "year", "current")
+END_2026 = ("2026-12-31", "year", "current")
+
+
+def test_the_first_target_learnt_raises_nothing(database):
+    add(database, 1, "2020-11-20", stated(TWO_YEARS))
+    assert moves(database) == []
+    with database.session() as session:
+        assert known_target(session).known == (date(2022, 11, 30), "month")
+
+
+def test_same_target_at_the_coarser_precision_is_no_move(database):
+    add(database, 1, "2020-11-20", stated(TWO_YEARS))
+    add(database, 2, "2021-06-01", stated(END_2022))
+    assert moves(database) == []
+
+
+def test_a_reported_shift_and_a_new_target_move_it_once_each(database):
+    add(database, 1, "2020-11-20", stated(END_2022))
+    add(database, 2, "2022-09-12", stated(("2022-12-31", "year", "former"), Y2025))
+    add(database, 3, "2022-09-14", stated(("2022-12-31", "year", "former"), Y2025))
+    add(database, 4, "2026-02-17", stated(END_2026))
+    assert moves(database) == [("2022-12-31", "2025-12-31"), ("2025-12-31", "2026-12-31")]
+    with database.session() as session:
+        first = session.scalars(select(ShiftEvent).order_by(ShiftEvent.published_at)).first()
+        corroborating = session.scalars(
+            select(ShiftCorroboration.article_id).where(ShiftCorroboration.shift_id == first.id)
+        ).all()
+    assert len(corroborating) == 1, "the second outlet corroborates, it is not a new event"
+
+
+def test_a_stale_restatement_is_not_a_move_back(database):
+    add(database, 1, "2020-11-20", stated(END_2022))
+    add(database, 2, "2022-09-12", stated(("2022-12-31", "year", "former"), Y2025))
+    add(database, 3, "2023-01-10", stated(END_2022))  # an outlet repeating the old date
+    assert moves(database) == [("2022-12-31", "2025-12-31")]
+
+
+def test_bounds_and_interim_steps_are_not_targets(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    add(database, 2, "2023-06-27", stated(("2025-12-31", "year", "current", "bound"),
+                                          ("2023-12-31", "year", "current", "interim")))
+    add(database, 3, "2024-05-02", stated(("2026-12-31", "year", "current", "bound")))
+    assert moves(database) == []
+
+
+def test_an_old_article_crawled_late_does_not_reverse_the_timeline(database):
+    add(database, 1, "2026-02-17", stated(("2025-12-31", "year", "former"), END_2026))
+    assert moves(database) == [("2025-12-31", "2026-12-31")]
+    add(database, 2, "2022-09-12", stated(Y2025))  # crawled now, published in 2022
+    assert moves(database) == [("2025-12-31", "2026-12-31")]
+    with database.session() as session:
+        assert known_target(session).known == (date(2026, 12, 31), "year")
+
+
+def test_syndicated_copies_do_not_count_twice(database):
+    add(database, 1, "2022-09-12", stated(Y2025), text="même dépêche")
+    add(database, 2, "2026-02-17", stated(END_2026), text="autre texte")
+    add(database, 3, "2026-02-18", stated(END_2026), text="autre texte")  # a copy
+    moves(database)
+    with database.session() as session:
+        event = session.scalars(select(ShiftEvent)).one()
+        assert session.scalars(select(ShiftCorroboration).where(
+            ShiftCorroboration.shift_id == event.id)).all() == []
+
+
+def test_stored_events_are_the_replay(database):
+    add(database, 1, "2020-11-20", stated(END_2022))
+    add(database, 2, "2022-09-12", stated(("2022-12-31", "year", "former"), Y2025))
+    add(database, 3, "2026-02-17", stated(END_2026))
+    moves(database)
+    with database.session() as session:
+        stored, replayed = known_target(session), current_state(session)
+    assert stored.known == replayed.known
+    assert stored.known_statement == replayed.known_statement
+    assert [m.key for m in stored.moves] == [m.key for m in replayed.moves]
+    assert stored.superseded == replayed.superseded
