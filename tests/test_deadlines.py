@@ -258,6 +258,75 @@ def test_roles(text: str, published: str, expected: set) -> None:
     assert found(text, published) == expected
 
 
+# --- phenomena met in independently written press (the held-out corpus) --------------------
+# Each case is a phrasing of our own for a phenomenon, not a copy of a held-out article.
+PRESS = [
+    # a court's or an authority's ruling has its own date
+    ("Le Conseil d'État doit se prononcer en septembre sur la légalité des transferts de données "
+     "de la plateforme.", "2020-06-22", set()),
+    ("La CNIL rendra son avis à l'automne sur le projet d'hébergement de la plateforme.",
+     "2023-03-01", set()),
+    # presenting a plan is not carrying it out
+    ("Le ministre de l'Économie doit présenter à l'automne une stratégie pour le cloud souverain.",
+     "2021-03-01", set()),
+    ("Le gouvernement dévoilera en juin sa feuille de route pour le cloud de l'État.",
+     "2021-03-01", set()),
+    # the start of the works is not the target; the completion that follows is
+    ("Le chantier démarre en janvier, pour une bascule de la plateforme prévue au second "
+     "semestre 2026.", "2025-12-10", {cur("2026-12-31", "half")}),
+    ("Les premières opérations de migration commenceront au printemps, pour un basculement "
+     "complet de la plateforme fin 2025.", "2024-11-05", {cur("2025-12-31", "year")}),
+    # a promise that will not be kept, in any tense or mood
+    ("Le calendrier annoncé par le ministère, une bascule d'ici la fin 2024, ne pourra sans doute "
+     "pas être tenu.", "2024-03-01", {old("2024-12-31", "year")}),
+    ("L'objectif d'une migration de la plateforme fin 2025 ne pourrait pas être respecté, "
+     "reconnaît la direction.", "2025-05-01", {old("2025-12-31", "year")}),
+    ("— L'échéance de fin 2026 ne sera donc pas tenue ?", "2026-09-01",
+     {old("2026-12-31", "year")}),
+    # an aiming verb with an adverb before a bare year
+    ("Le ministère vise toujours 2025 pour le changement d'hébergeur.", "2024-02-01",
+     {cur("2025-12-31", "year")}),
+    ("La direction de la plateforme table désormais sur 2027 pour quitter Azure.", "2026-07-01",
+     {cur("2027-12-31", "year")}),
+    ("Officiellement, le gouvernement mise encore sur 2025 pour la migration.", "2024-05-01",
+     {cur("2025-12-31", "year")}),
+    # a promise told in the historical present, over by now: a missed target
+    ("En mars 2021, le ministre promet une migration avant la fin 2022.",
+     "2024-05-01", {old("2022-12-31", "year")}),
+    ("Dans son courrier, le ministre promet une sortie d'Azure avant l'été 2022.", "2023-06-01",
+     {old("2022-08-31", "season")}),
+    # a yearless month beside a verb of saying dates the saying, not the target
+    ("Le ministère assurait en mars une bascule complète fin 2026 ; elle est désormais attendue "
+     "début 2027.", "2026-09-10", {old("2026-12-31", "year"), cur("2027-03-31", "quarter")}),
+    ("En avril, la ministre a assuré que la plateforme quitterait Microsoft d'ici la fin 2026.",
+     "2026-12-15", {cur("2026-12-31", "year")}),
+    # "les premiers mois de 2027" is its start, "les derniers mois" its end
+    (MIG.format("dans les premiers mois de 2027"), "2026-05-01", {cur("2027-03-31", "quarter")}),
+    (MIG.format("dans les derniers mois de 2026"), "2026-05-01", {cur("2026-12-31", "year")}),
+    # an interview: the question and its answer continue the migration talk
+    ("Q : Quel est le nouveau calendrier de la migration ?\n\nR : Nous visons une bascule "
+     "complète au premier semestre 2027.\n\nQ : Le ministère évoquait pourtant la fin 2026 au "
+     "printemps.\n\nR : Il en parlait avant d'avoir reçu les offres.", "2026-09-01",
+     {cur("2027-06-30", "half"), old("2026-12-31", "year")}),
+    # a yearless season after "à l'", in a future tense: the coming one
+    ("La direction de la plateforme l'a confirmé. Une copie temporaire des données sera "
+     "opérationnelle à l'automne, avant la migration complète.", "2025-03-01",
+     {cur("2025-11-30", "season", scope="interim")}),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), PRESS,
+                         ids=[f"press-{i}" for i in range(len(PRESS))])
+def test_press_phenomena(text: str, published: str, expected: set) -> None:
+    assert found(text, published) == expected
+
+
+def test_court_ruling_in_english_is_not_a_target() -> None:
+    text = ("The EU's top court is due to rule this summer on the data-transfer framework used by "
+            "the health data hub.")
+    assert found(text, "2020-06-20", "en") == set()
+
+
 def test_cue_is_recorded() -> None:
     text = ("La migration du Health Data Hub, initialement prévue fin 2022, est désormais "
             "attendue en 2025.")

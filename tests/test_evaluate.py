@@ -18,6 +18,10 @@ from hdhwatch.errors import CorpusError
 from hdhwatch.evaluate import evaluate, expected_alerts, read_corpus
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hdhwatch.jsonl"
+# Written without sight of the rules. First measured at relevance 0.95, providers 1.00,
+# deadlines 0.81, shifts 0.82 and one false alert; the general gaps it showed were then
+# fixed (with new test sentences of their own), so it now guards those fixes too.
+HOLDOUT = Path(__file__).resolve().parent / "corpus" / "holdout.jsonl"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
 
 FLOORS = {"relevance": 0.95, "providers": 0.95, "deadlines": 0.95, "shifts": 0.95}
@@ -33,6 +37,23 @@ def corpus_report():
 @pytest.mark.parametrize("task", sorted(FLOORS))
 def test_corpus_floor(corpus_report, task):
     assert corpus_report[task]["f1"] >= FLOORS[task], corpus_report[task]
+
+
+@pytest.fixture(scope="module")
+def holdout_report():
+    result = CliRunner().invoke(main, ["eval", str(HOLDOUT), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize("task", sorted(FLOORS))
+def test_holdout_floor(holdout_report, task):
+    assert holdout_report[task]["f1"] >= FLOORS[task], holdout_report[task]
+
+
+def test_holdout_timeline_has_no_false_alert(holdout_report):
+    assert holdout_report["timeline"]["false"] == 0
+    assert holdout_report["timeline"]["found"] == holdout_report["timeline"]["expected"]
 
 
 def test_corpus_timeline_raises_every_expected_alert_and_no_false_one(corpus_report):

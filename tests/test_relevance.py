@@ -134,6 +134,26 @@ RELEVANT = [
         "Data Hub repousse sa migration à 2025.",
         id="timeline",
     ),
+    pytest.param(
+        "Rapport d'information : les données de santé face à la dépendance numérique",
+        None,
+        "Synthèse des travaux de la mission d'information de l'Assemblée nationale, publiée le "
+        "12 mars 2024.\n\nL'essentiel. Quatre ans après la promesse du gouvernement, le Health "
+        "Data Hub est toujours hébergé par Microsoft. La mission juge le calendrier de migration "
+        "irréaliste. Elle recommande de réserver les données sensibles aux offres qualifiées "
+        "SecNumCloud.",
+        id="report-summary-with-kicker",
+    ),
+    pytest.param(
+        "Val-de-Reuil : les données de santé des Français hébergées près de chez nous ?",
+        None,
+        "Au bout d'une route de zone industrielle, le bâtiment gris ne se remarque guère. Il "
+        "abrite pourtant l'un des centres de données les plus sécurisés de la région.\n\n"
+        "C'est là que le Health Data Hub, jusqu'ici hébergé sur le cloud de Microsoft, pourrait "
+        "installer ses serveurs après sa migration. L'opérateur du site n'a pas souhaité "
+        "commenter. La mairie espère des emplois.",
+        id="regional-scene-then-hdh",
+    ),
 ]
 
 NOT_RELEVANT = [
@@ -249,6 +269,24 @@ NOT_RELEVANT = [
         "France, le Health Data Hub deviendra l'organisme d'accès. Les États membres ont "
         "deux ans pour s'y conformer.",
         id="ehds",
+    ),
+    pytest.param(
+        "Le Health Data Hub ouvre son catalogue à de nouvelles cohortes",
+        None,
+        "La Plateforme des données de santé a ajouté six bases à son catalogue, dont deux "
+        "registres de cancers. Les chercheurs pourront déposer leurs demandes dès le mois "
+        "prochain. Le guichet unique a traité 300 dossiers l'an dernier. L'hébergement de la "
+        "plateforme n'était pas à l'ordre du jour de la présentation.",
+        id="hdh-story-one-hosting-line",
+    ),
+    pytest.param(
+        "Données de santé : l'hôpital de Meaux héberge ses dossiers chez un acteur français",
+        None,
+        "Le centre hospitalier de Meaux a choisi Cloud Temple pour ses données de santé. La "
+        "bascule s'est faite en six mois.\n\nLes équipes informatiques ont migré 40 téraoctets. "
+        "Le directeur se félicite du résultat. Les médecins n'ont rien remarqué. Le choix tranche "
+        "avec celui du Health Data Hub, hébergé sur Azure depuis 2019.",
+        id="hospital-hosting-hdh-late-in-passing",
     ),
 ]
 

@@ -50,7 +50,20 @@ Decisions where FORMAT.md is silent (the tests pin each one):
   month or season without such an introducer ("le 9 octobre", "en juillet")
   is mostly a recent event: it is the occurrence nearest to ``published``, or
   takes the year of a date just stated in its sentence ("le 30 novembre 2019,
-  avant d'ouvrir en décembre"). "l'an dernier" is never a target.
+  avant d'ouvrir en décembre"). Under a future tense ("la copie sera prête à
+  l'automne") it is the coming one. Beside a verb of saying, with another date
+  in its sentence ("le ministère évoquait en février une migration fin 2026"),
+  it dates the saying and is dropped. "l'an dernier" is never a target.
+- Dates of other events compete with the migration's: a court's or an
+  authority's ruling ("doit se prononcer cet été"), the presentation of a plan
+  ("Bercy doit présenter au printemps ..."), and the start of the works ("les
+  travaux démarrent ce mois-ci, pour une bascule prévue fin 2026"): the target
+  is the completion. A copy of the data is a step of the move, so "will start
+  copying ... later this year" stays an (interim) target.
+- "les premiers mois de 2027" is "début 2027"; "les derniers mois", "fin".
+- An interview's question or answer with a timing, anaphor or former cue
+  continues the migration talk of the sentence before it, as a continuation
+  does, so "Q : Le ministère parlait pourtant de fin 2026…" is read.
 - The end of Microsoft's contract ("le contrat expire en 2026", "prolongé
   jusqu'en 2026") is not the migration date: contract words compete like
   tender words, so the date is kept only when a migration word stands nearer
@@ -491,8 +504,10 @@ _THIS_BEFORE = re.compile(r"(?<![\w'])(?P<w>ce|cet|cette|this|next|last)\s+\Z")
 # The words before a core: a modifier picks a part of the period ...
 _MOD_TAIL = r"(?:\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|of\s+the\s+|of\s+)|\s*-\s*|\s+)"
 _MOD = re.compile(
-    r"(?P<fin>" + _word_start(["fin", "end"], r"\w'") + r")" + _MOD_TAIL
-    + r"|(?P<debut>" + _word_start(["debut", "early", "beginning", "start"], r"\w'") + r")"
+    r"(?P<fin>" + _word_start(["fin", "end", r"derniers\s+mois", r"last\s+months"], r"\w'")
+    + r")" + _MOD_TAIL
+    + r"|(?P<debut>" + _word_start(["debut", "early", "beginning", "start", r"premiers\s+mois",
+                                    r"first\s+months"], r"\w'") + r")"
     + _MOD_TAIL
     + r"|(?P<mi>" + _word_start(["mi", "mid", "middle", "milieu"], r"\w'") + r")" + _MOD_TAIL
     + r"|(?P<courant>" + _word_start(["courant", "cours", "late", "later"], r"\w'") + r")"
@@ -501,6 +516,9 @@ _MOD = re.compile(
 # ... and an introducer says what the date is to the sentence (a target, a bound, the past).
 # The alternation is ordered: several words first, then single words with their article.
 _ART = r"(?:\s+(?:la|le|l'))?"
+# "vise toujours 2025", "table désormais sur 2027"
+_ADVERB = (r"(?:\s+(?:toujours|desormais|encore|maintenant|officiellement|plutot|donc|bien"
+           r"|aujourd'hui|dorenavant|clairement|ouvertement|a\s+present))?")
 _INTRO = re.compile(
     r"(?P<i>"
     + _word_start([
@@ -518,8 +536,9 @@ _INTRO = re.compile(
         r"sous\s+un\s+delai(?:\s+(?:maximum|maximal|compris\s+entre|de|d'))*",
         r"en\s+moins\s+de", r"dans\s+les", r"plutot\s+qu'(?:en|a)",
         r"celui\s+(?:de|d')", r"celle\s+(?:de|d')", r"ceux\s+(?:de|d')",
-        r"vis(?:er|e|ent|ons|ait|aient)", r"tabl(?:er|e|ent|ait|aient)\s+sur",
-        r"mis(?:er|e|ent)\s+sur",
+        r"vis(?:er|e|ent|ons|ait|aient)" + _ADVERB,
+        r"tabl(?:er|e|ent|ait|aient)" + _ADVERB + r"\s+sur",
+        r"mis(?:er|e|ent)" + _ADVERB + r"\s+sur",
         r"nouvelle\s+echeance(?:\s+(?:de|d'|:))?", r"echeance(?:\s+(?:de|d'|:))?",
         r"objectif(?:\s+(?:de|d'|:))?", r"cible(?:\s+(?:de|d'|:))?", r"cap\s+sur",
         r"target\s+of", r"deadline\s+of", r"goal\s+of", r"date\s+of",
@@ -598,7 +617,7 @@ _TOPIC = _cue(
     r"host\w*", r"sovereign\w*", r"platform\w*", r"deadline", r"targets?", r"timeline",
     r"timetable", r"schedule\w*", r"relocat\w*", r"exit", r"transition\w*", r"bascule",
     r"nouvel\s+hebergeur", r"changement\s+d'hebergeur", r"accueill\w*",
-    r"date\s+(?:butoir|limite|cible)",
+    r"date\s+(?:butoir|limite|cible)", r"repli(?:qu|c)\w+",
 )
 # A sentence that continues the previous one without naming the migration.
 _ANAPHOR = re.compile(
@@ -624,6 +643,8 @@ _MIGRATION = _cue(
     r"cibles?", r"move", r"moving", r"migrat\w+", r"leav\w+", r"exit\w*", r"switch\w*",
     r"transfer\w*", r"relocat\w*", r"sovereign\s+cloud", r"deadline", r"targets?",
     r"timeline", r"timetable",
+    # the interim copy is a step of the move: "will start copying ... later this year"
+    r"repli(?:qu|c)\w+", r"copi\w+", r"copy\w*", r"dupliqu\w+",
 )
 # Competing subjects: the date then belongs to them, not to the migration.
 # "le marché d'hébergement", "l'appel d'offres pour le nouvel hébergeur": the tender's noun
@@ -635,6 +656,7 @@ _HOSTING = (
 _TENDER = _cue(
     r"appels?\s+d'offres?(?:" + _HOSTING + ")?", r"marches?" + _HOSTING,
     r"appel\s+a\s+(?:candidatures?|projets?|manifestation\w*)",
+    r"(?:cloture|date\s+limite)\s+des\s+(?:depots|candidatures|inscriptions|dossiers)",
     r"attribu\w+", r"notifi\w+", r"candidat\w*", r"(?:depot|remise|reception)\s+des\s+offres",
     r"date\s+limite\s+de\s+(?:depot|reponse|remise)\w*", r"offres\s+(?:finales|definitives)",
     r"reponses?", r"consultation", r"cahier\s+des\s+charges", r"dialogue\s+competitif",
@@ -683,12 +705,26 @@ _EVENT = _cue(
     r"|les\s+deputes|les\s+senateurs)", r"communique", r"tribune", r"hearing", r"testif\w+",
     r"a\s+report", r"the\s+report", r"published", r"told\s+\w+", r"said\s+on",
     r"se\s+reuni\w+", r"reuni\w+", r"comite\s+de\s+pilotage", r"meeting", r"will\s+meet",
+    # a court's or an authority's ruling: "la CJUE doit se prononcer cet été sur ..."
+    r"se\s+prononc\w+", r"statu(?:er|era|eront|erait|ait|e)", r"trancher\w*", r"saisie?s?",
+    r"rendr\w+\s+(?:sa|son|ses|leur)\s+(?:decision|avis|arret|verdict|conclusions|rapport)",
+    r"audiences?", r"deliber\w+", r"(?:to|will|would|should|is\s+due\s+to)\s+rule",
+    r"rules?\s+on", r"verdict",
+    # presenting a plan is not carrying it out: "Bercy doit présenter au printemps ..."
+    r"present(?:er|era|eront|erait|eraient|ent)", r"devoil\w+", r"(?:to|will)\s+(?:present"
+    r"|unveil)", r"unveil\w*",
+    # the start of the works, not the target: "les travaux démarrent dès ce mois-ci, pour une
+    # bascule prévue fin 2026"; "la migration doit commencer à l'automne"
+    r"demarr\w+", r"commenc\w+", r"debut(?:e|ent|era|eront|erait|er|ait|aient)", r"lanc(?:er"
+    r"|era|eront|erait)", r"(?:starts|started|(?:to|will|would)\s+(?:start|begin)"
+    r"|begins|began|begun|kicks?\s+off|kicked\s+off)",
 )
 # The participle of an event just before its date: "lancés début septembre", "engagé en
 # juin", "défini par le gouvernement en mai". Only looked for on the left of a date.
 _EVENT_PP = _cue(
     # set or promised *when*: "fixée en 2023", "avait promis en 2020" (not "fixée à 2025")
-    r"(?:fixee?s?|promise?|promis|decidee?s?|actee?s?|promised|set|decided)(?=\s+(?:en|le|lors"
+    r"(?:fixee?s?|promise?|promis|promet(?:tait|taient)?|decidee?s?|actee?s?|promised|set"
+    r"|decided)(?=\s+(?:en|le|lors"
     r"|in|on)\s)",
     r"(?:lancee?s?|engagee?s?|demarree?s?|initiee?s?|ouverte?s?|signee?s?|adressee?s?"
     r"|envoyee?s?|rendue?s?|publiee?s?|presentee?s?|devoilee?s?|annoncee?s?|remise?s?"
@@ -697,6 +733,15 @@ _EVENT_PP = _cue(
     r"(?:\s+(?:par|by)(?:\s+[\w'-]+){1,4}?)?(?=\s+(?:en|au|a\s+la|a\s+l'|le|lors|ce|cette|cet"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|debut|fin|mi|in|on|at|last|early"
     r"|late|this|du|dans|de)(?![\w]))",
+)
+# Someone saying or promising something, in a past tense: beside a yearless month it dates
+# the saying ("le ministère évoquait encore en février une migration fin 2026").
+_SAID = _cue(
+    r"(?:evoqu|jur|promett|annonc|affirm|assur|parl|expliqu|indiqu|declar|estim|tabl"
+    r"|garantiss|prevoy)ai(?:t|ent)",
+    r"(?:a|ont|avait|avaient)\s+(?:(?:deja|encore|alors|pourtant|bien|meme)\s+)?(?:annonce"
+    r"|promis|jure|assure|affirme|evoque|indique|declare|explique|parle|garanti|table|estime)",
+    r"(?:said|promised|pledged|announced|claimed|vowed|told|insisted|suggested)",
 )
 _CONTRACT = _cue(
     r"contrat\w*", r"licences?", r"accord-cadre", r"bail", r"expir\w+",
@@ -734,7 +779,8 @@ _FORMER_PRE = _cue(
     r"|evoquee?s?|planifiee?s?)",
     r"(?:avai(?:t|ent)|s'etai(?:t|ent))\s+(?:\w+\s+){0,2}?(?:promis|prevu|annonce|fixe|evoque"
     r"|envisage|vise|table|engagee?s?|assure|garanti|affirme|espere)",
-    r"(?:promettai|annoncai|prevoyai|visai|tablai|evoquai|envisageai|esperai|comptai)(?:t|ent)",
+    r"(?:promettai|annoncai|prevoyai|visai|tablai|evoquai|envisageai|esperai|comptai|parlai"
+    r"|jurai|affirmai|assurai|garantissai)(?:t|ent)",
     r"promise?s?\s+(?:pour|d'ici|a|en|avant)", r"au\s+lieu\s+d[e']", r"plutot\s+qu[e']",
     r"et\s+non(?:\s+plus|\s+pas)?", r"non\s+plus", r"n'(?:est|etait|sont)\s+plus",
     r"ne\s+(?:sera|seront|pourra|pourront|serait)\s+(?:pas|plus)", r"abandonn\w+",
@@ -761,9 +807,10 @@ _FORMER_POST = _cue(
     r"(?:intenable|irrealiste|inatteignable|hors\s+d'atteinte|caduque?|obsolete|depassee?"
     r"|abandonnee?|trop\s+ambitieu\w+|impossible\w*|compromise?|enterree?|illusoire)",
     r"intenables?", r"irrealistes?", r"trop\s+ambitieu\w+",
-    r"ne\s+sera\s+pas\s+(?:tenue?|respectee?|atteinte?)",
-    r"ne\s+pourra\s+(?:pas|plus)\s+etre\s+(?:tenue?|respectee?)",
-    r"n'a\s+pas\s+ete\s+(?:tenue?|respectee?)", r"n'(?:est|etait)\s+plus\s+(?:d'actualite|tenable"
+    # a promise not kept, in any tense or mood: "ne sera donc pas tenue", "ne pourrait pas
+    # être tenu", "n'a jamais été respectée"
+    r"n(?:e\s+|')(?:[\w-]+\s+){0,3}?(?:pas|plus|jamais)\s+(?:[\w-]+\s+){0,3}?(?:tenue?s?"
+    r"|respectee?s?|atteinte?s?|honoree?s?)", r"n'(?:est|etait)\s+plus\s+(?:d'actualite|tenable"
     r"|realiste|possible|atteignable|envisageable|l'objectif|l'horizon|la\s+cible)",
     r"(?:a\s+ete|est|sera)\s+(?:abandonnee?|oubliee?|enterree?)", r"ne\s+tiendra\s+pas",
     r"a\s+fait\s+long\s+feu", r"est\s+passee?\s+a\s+la\s+trappe",
@@ -812,6 +859,9 @@ _TARGET_WORD = _cue(
     r"planifiee?s?", r"visee?s?", r"echeances?", r"objectifs?", r"horizon", r"cibles?",
     r"calendrier", r"expected", r"planned", r"scheduled", r"slated", r"due", r"targets?",
     r"deadline", r"goal", r"promised", r"pledged",
+    # historical present of a promise: "En novembre 2020, le ministre promet une bascule avant
+    # la fin 2022"
+    r"promet(?:tent)?", r"s'engagen?t?", r"engagements?",
 )
 _INTERIM = _cue(
     r"intercalaires?", r"temporaires?", r"provisoires?", r"transitoires?", r"intermediaires?",
@@ -872,6 +922,11 @@ _BEFORE_AT_LEAST = re.compile(r"(?:au\s+moins|at\s+least)\s*\Z")
 _PREPOSITION_BEFORE = re.compile(
     r"(?<![\w'])(?:vers|chez|sur|a|au|par|de|d'|du|des|avec|to|with|on|onto|by|for|from)\s*"
     r"(?:(?:un|une|le|la|les|l'|the|a|an)\s*)?\Z"
+)
+# A future tense near a yearless month or season: the coming one, not the nearest.
+_FUTURE_VERB = re.compile(
+    r"(?<![\w'])(?:sera|seront|aura|auront|devra|devront|pourra|pourront|ira|iront"
+    r"|\w{3,}(?:era|eront|ira|iront)|(?:va|vont)\s+\w+(?:er|ir|re)|will|shall)(?![\w])"
 )
 _NEG_BEFORE = re.compile(r"(?<![\w'])(?:pas|plus|jamais|guere|not|never|n't)(?![\w])")
 _FROM_BEFORE = re.compile(r"(?<![\w'])(?:de|d'|from)\s*\Z")
@@ -1007,15 +1062,20 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
 
     dated = set(by_sentence)
     hits = {"topic": _Hits(_TOPIC, folded, spans_of(dated | {i - 1 for i in dated if i})),
-            "timing": _Hits(_TIMING, folded, spans_of(dated))}
+            "timing": _Hits(_TIMING, folded, spans_of(dated)),
+            "former_here": _Hits(_FORMER_PRE, folded, spans_of(dated))}
     continuation: dict[int, bool] = {}
-    for i in dated:
+    for i in sorted(dated):
         if hits["topic"].first(sent_starts[i], sent_ends[i]) is not None:
             continuation[i] = False
-        elif i > 0 and hits["topic"].first(sent_starts[i - 1], sent_ends[i - 1]) is not None \
+        elif i > 0 and (hits["topic"].first(sent_starts[i - 1], sent_ends[i - 1]) is not None
+                        or i - 1 in continuation) \
                 and (_ANAPHOR.match(folded, sent_starts[i], sent_ends[i]) is not None
-                     or hits["timing"].first(sent_starts[i], sent_ends[i]) is not None):
-            continuation[i] = True  # "Elle devrait intervenir fin 2026."
+                     or hits["timing"].first(sent_starts[i], sent_ends[i]) is not None
+                     or hits["former_here"].first(sent_starts[i], sent_ends[i]) is not None):
+            # "Elle devrait intervenir fin 2026."; an interview's question and its answer:
+            # "Q : Le ministère parlait pourtant de fin 2026…" "R : Il parlait de ..."
+            continuation[i] = True
     regions = spans_of({j for i in continuation for j in (i - 1, i) if j >= 0})
     hits.update((name, _Hits(pattern, folded, regions)) for name, pattern in _CUE_PATTERNS
                 if name not in hits)
@@ -1097,7 +1157,7 @@ _CUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("negation", _NEGATION), ("shift", _SHIFT), ("current_strong", _CURRENT_STRONG),
     ("current_weak", _CURRENT_WEAK), ("target", _TARGET_WORD), ("interim", _INTERIM),
     ("full", _FULL), ("horizon", _HORIZON_NOUN), ("clause", _CLAUSE_END),
-    ("moved_post", _MOVED_POST),
+    ("moved_post", _MOVED_POST), ("said", _SAID),
 )
 
 
@@ -1356,7 +1416,8 @@ def _valid(atom: _Atom, folded: str) -> bool:
     if kind == "month" and period.year is None and period.spec is None:
         return bool(atom.mod or real_intro)
     if kind == "season" and period.year is None and period.spec is None:
-        return bool(atom.mod or real_intro)
+        # "à l'automne" too: the nearest autumn, or the coming one after a future tense
+        return bool(atom.mod or real_intro or atom.intro in ("a l'", "a la"))
     return True
 
 
@@ -1377,6 +1438,16 @@ def _horizon_year(atom: _Atom, folded: str, horizon: list[int], floor: int) -> b
         return False
     i = bisect_left(horizon, max(floor, atom.start - 120))
     return i < len(horizon) and horizon[i] < atom.start
+
+
+def _future_tense(folded: str, atom: _Atom, sent_starts: list[int]) -> bool:
+    """Whether a future tense governs the phrase: just before it, or just after it when the
+    phrase opens its sentence ("À l'automne, les données seront copiées")."""
+    floor = sent_starts[atom.sent]
+    if _FUTURE_VERB.search(folded, max(floor, atom.start - 50), atom.start):
+        return True
+    return atom.start - floor < 5 and _FUTURE_VERB.search(
+        folded, atom.end, atom.end + 50) is not None
 
 
 def _validate(text: str, folded: str, atoms: list[_Atom], published: date,
@@ -1418,6 +1489,8 @@ def _validate(text: str, folded: str, atoms: list[_Atom], published: date,
             continue
         nearest = atom.period.kind in ("day", "month", "season") and not (
             _intro_is(atom.intro, _FUTURE_INTROS))
+        if nearest and atom.period.year is None and _future_tense(folded, atom, sent_starts):
+            nearest = False  # "la copie sera opérationnelle à l'automne": the coming autumn
         if nearest and atom.period.year is None and atom.period.spec is None:
             # "le 30 novembre 2019, avant d'ouvrir en décembre": the year just stated
             dated = next((a for a in reversed(result) if a.sent == atom.sent
@@ -1592,6 +1665,8 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
         nearest = _nearest_right(hits, _COMPETING, atom.end, hi)
     if nearest is not None and nearest[0] != "migration":
         return True
+    if _said_when(atom, left, right, s_start, s_end, hits):
+        return True
     if _other_subject(atom, text, folded, left, s_start, s_end, hits):
         return True
     if atom.deadline is not None and (atom.deadline.year <= published.year
@@ -1599,6 +1674,19 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
         if _past_event(atom, text, folded, lang, lo, clause_lo, min(right, s_end), hits):
             return True
     return False
+
+
+def _said_when(atom: _Atom, left: int, right: int, s_start: int, s_end: int,
+               hits: dict[str, _Hits]) -> bool:
+    """A yearless month beside a verb of saying, with another date in its sentence, is when
+    it was said: "En février, le ministère jurait que tout serait bouclé fin 2026"."""
+    if atom.period.year is not None or atom.period.spec is not None or \
+            _intro_is(atom.intro, _FUTURE_INTROS):
+        return False
+    if left == s_start and right == s_end:
+        return False  # the only date of its sentence: it may well be the target
+    return hits["said"].last(max(s_start, atom.start - 40), atom.start) is not None or \
+        hits["said"].first(atom.end, min(s_end, atom.end + 40)) is not None
 
 
 def _other_subject(atom: _Atom, text: str, folded: str, left: int, s_start: int, s_end: int,

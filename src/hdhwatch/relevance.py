@@ -17,6 +17,12 @@ same or a neighbouring sentence — and how often. When the title or lead makes
 the HDH the subject, every hosting sentence of the body counts, since the press
 then writes "la plateforme" or "the hub" rather than the name.
 
+Two press habits are allowed for: a rubric or kicker ("Le constat.",
+"Chronique.") is not one of the lede's sentences, and a story that opens on a
+scene (regional papers) states its subject in the sentences just after the
+lede. A lead that repeats the title's HDH without a hosting word adds nothing,
+so an HDH story with one passing hosting line stays "in passing".
+
 Every point scored is listed in ``Relevance.reasons``, so a verdict can be
 explained and a rule tuned without guessing.
 """
@@ -57,6 +63,9 @@ PAIR_WEAK = 0.5  # HDH + only a generic one ("hébergées", "serveurs"), or SNDS
 MAX_BODY_POINTS = 6.0  # a long article should not drown out the title and lead
 NEIGHBOURS = 1  # a hosting anchor one sentence before or after still pairs
 LEDE_SENTENCES = 2  # without a chapô, the text's first two sentences stand in for it
+# A rubric or kicker ("Le constat.", "Chronique.", "Entretien.") is not a lede sentence.
+LEDE_MIN_WORDS = 4
+NUT_GRAF = 2  # body sentences right after the lede that still state the subject
 MAX_TITLE_CHARS = 200  # a first line this short, with no final stop, is a headline
 TOPIC_TITLE = 1.0  # weight of a body hosting sentence when the title names the HDH
 TOPIC_LEAD = 0.5  # ... when only the lead does
@@ -190,7 +199,8 @@ def _split_lede(title: str, lead: str | None, text: str) -> tuple[str, str, str]
     if lead and lead.strip():
         # A meta description often repeats the first paragraph.
         return "lead", lead, rest if _same_start(lead, head) else text
-    opening = sentences(text)[:LEDE_SENTENCES]
+    opening = [s for s in sentences(text) if len(s[1].split()) >= LEDE_MIN_WORDS]
+    opening = opening[:LEDE_SENTENCES]
     if not opening:
         return "lead", "", text
     end = opening[-1][0] + len(opening[-1][1])
@@ -232,22 +242,29 @@ def assess_relevance(
     # hosting sentence of the body is about its hosting, anaphora included
     # ("la plateforme", "the hub").
     topic = TOPIC_TITLE if heads[0][1].hdh else TOPIC_LEAD if heads[1][1].hdh else 0.0
-    body_points, body_reasons = _body(text, allow_pds, topic)
+    body_points, body_reasons, body_strong = _body(text, allow_pds, topic)
 
     points = 0.0
     reasons: list[str] = []
+    hdh_only = 0.0  # the title and the lead naming the HDH without hosting: one subject
     for where, found, both_w, hdh_w, host_w in heads:
         reasons.extend(f"{where}:{label}" for label in found.hdh + found.hosting)
         if found.hdh and found.strong_hosting:
             points += both_w
         elif body_points and found.hdh:
-            points += hdh_w
+            # A lead repeating the title's HDH says the same thing twice: counted once,
+            # so that one passing hosting line in an HDH story stays "in passing".
+            points += max(0.0, hdh_w - hdh_only)
+            hdh_only = max(hdh_only, hdh_w)
         elif body_points and found.hosting:
             # "Données de santé" + hosting in the title reads as the HDH's hosting
-            # only when the lead then names the HDH; otherwise it is any hospital.
+            # only when the lead names the HDH, or the sentences just after the lede
+            # (the "nut graf" of a story that opens on a scene, as regional papers do)
+            # tie the HDH to a specific hosting term; otherwise it is any hospital,
+            # which may recall the HDH's choice of Microsoft further down.
             health = (
                 where == "title"
-                and topic > 0
+                and (topic > 0 or body_strong)
                 and bool(found.weak_hdh or _scan(title, fold(title), (_HEALTH_DATA,)))
             )
             if health:
@@ -259,7 +276,7 @@ def assess_relevance(
     return Relevance(relevant=points >= RELEVANT_POINTS, score=score, reasons=tuple(reasons))
 
 
-def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str]]:
+def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str], bool]:
     """Points for body sentences that tie the HDH to its hosting, with their reasons.
 
     Two ways to count, the larger wins: sentences naming the HDH with a hosting
@@ -267,11 +284,14 @@ def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str]]:
     is the subject of the article, every sentence with a hosting anchor, at the
     ``topic`` weight.
     Counting pairs from the HDH side keeps a single passing mention to one pair
-    however many cloud words surround it.
+    however many cloud words surround it. The third value says whether one of
+    the first ``NUT_GRAF`` sentences names the HDH itself with a specific hosting
+    term.
     """
     found = [_find(s, allow_pds) for _, s in sentences(text)]
     pair_points, topic_points = 0.0, 0.0
     pairs, topical = 0, 0
+    strong_here = False
     labels: dict[str, None] = {}
     for i, here in enumerate(found):
         if here.hosting and topic:
@@ -280,6 +300,8 @@ def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str]]:
             labels.update(dict.fromkeys(here.hdh + here.weak_hdh + here.hosting))
         if not (here.hdh or here.weak_hdh):
             continue
+        if i < NUT_GRAF and here.hdh and here.strong_hosting:
+            strong_here = True
         window = found[max(0, i - NEIGHBOURS) : i + NEIGHBOURS + 1]
         hosting = list(dict.fromkeys(label for f in window for label in f.hosting))
         if not hosting:
@@ -291,9 +313,9 @@ def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str]]:
         labels.update(dict.fromkeys(here.hdh + here.weak_hdh + hosting))
     points = min(max(pair_points, topic_points), MAX_BODY_POINTS)
     if not points:
-        return 0.0, []
+        return 0.0, [], False
     reasons = [f"body:{label}" for label in labels]
     reasons.append(f"body:pairs={pairs}")
     if topic:
         reasons.append(f"body:hosting-sentences={topical}")
-    return points, reasons
+    return points, reasons, strong_here
