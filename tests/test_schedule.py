@@ -138,3 +138,21 @@ def test_run_crawls_what_is_due_then_nothing(make_settings):
     for name in ("lecourrier-numerique", "acteurs-de-letat"):
         assert name in status.stdout
     assert "current target:" in status.stdout and "outbox:" in status.stdout
+
+
+def test_status_counts_articles_classified_by_an_older_rule_set(make_settings, database):
+    from hdhwatch import store
+    from hdhwatch.classify import CLASSIFIER_VERSION
+    from hdhwatch.db import utcnow
+    from hdhwatch.models import Article
+    from hdhwatch.records import Article as ArticleRecord
+    from hdhwatch.schedule import service_status
+
+    settings = make_settings(SOURCES, database_url=database.url)
+    with database.session() as session:
+        for n, version in enumerate(["2020.01.01", CLASSIFIER_VERSION]):
+            saved = store.save_article(
+                session, ArticleRecord(url=f"https://x.example/{n}", title="t", text="x"), f"{n}")
+            session.get(Article, saved.article_id).classifier_version = version
+    with database.session() as session:
+        assert service_status(session, settings, utcnow()).stale_classifications == 1

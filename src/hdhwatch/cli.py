@@ -472,6 +472,9 @@ def status(ctx: click.Context) -> None:
         table(["source", "kind", "enabled", "last run", "status", "next due", "last error"], rows)
     )
     click.echo("")
+    if st.stale_classifications:
+        click.echo(f"{st.stale_classifications} article(s) were classified by an older rule "
+                   "set: run `hdhwatch classify --all`")
     click.echo(f"outbox: {st.pending} pending, {len(st.failed)} failed")
     for recipient, subject, error in st.failed:
         click.echo(f"  failed: {recipient}: {subject} ({error})")

@@ -297,6 +297,7 @@ class ServiceStatus:
     failed: list[tuple[str, str, str | None]]  # (recipient, subject, last error)
     known_target: tuple | None  # (deadline, precision)
     evidence: dict | None  # outlet, published, sentence, url
+    stale_classifications: int = 0  # articles classified by an older rule set
 
 
 def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
@@ -354,4 +355,13 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
                 "published": article.published_at,
                 "title": article.title,
             }
-    return ServiceStatus(sources, pending or 0, failed, state.known, evidence)
+    from hdhwatch.classify import CLASSIFIER_VERSION
+    from hdhwatch.models import Article
+
+    stale = session.scalar(
+        select(func.count()).select_from(Article).where(
+            Article.classifier_version.is_not(None),
+            Article.classifier_version != CLASSIFIER_VERSION,
+        )
+    )
+    return ServiceStatus(sources, pending or 0, failed, state.known, evidence, stale or 0)
