@@ -126,3 +126,18 @@ def test_stored_events_are_the_replay(database):
     assert stored.known_statement == replayed.known_statement
     assert [m.key for m in stored.moves] == [m.key for m in replayed.moves]
     assert stored.superseded == replayed.superseded
+
+
+def test_relative_dates_are_anchored_on_the_day_in_paris_not_in_utc(database):
+    from hdhwatch.analyse import classify_stored
+
+    text = ("Le Health Data Hub quittera Azure : la migration de la plateforme vers un cloud "
+            "souverain sera achevée d'ici la fin de l'année, a promis le ministère.")
+    with database.session() as session:
+        # 00:30 on 1 January 2026 in Paris, still 31 December 2025 in UTC
+        record = ArticleRecord(url="https://presse.example/nouvel-an", title="Health Data Hub : "
+                               "la migration vers un cloud souverain d'ici la fin de l'année",
+                               text=text, published=datetime(2025, 12, 31, 23, 30, tzinfo=UTC))
+        saved = store.save_article(session, record, "nouvel-an")
+        result = classify_stored(session, session.get(Article, saved.article_id))
+    assert [d.deadline for d in result.deadlines] == [date(2026, 12, 31)]

@@ -32,7 +32,7 @@ from hdhwatch.errors import CrawlFailed, ExtractionError, OffTopic
 from hdhwatch.extract import canonical_url, content_hash, parse_article
 from hdhwatch.notify import enqueue_shift_alerts
 from hdhwatch.records import Article
-from hdhwatch.textutil import fold
+from hdhwatch.textutil import fold_fast
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,14 @@ def matches_watch_terms(article: Article, terms: Sequence[str]) -> str | None:
     case-insensitive, whole words), or None."""
     import re
 
-    haystack = fold(
+    haystack = fold_fast(
         " \n ".join(filter(None, [article.title, article.lead, article.description, article.text]))
     )
     for term in terms:
-        if re.search(rf"(?<!\w){re.escape(fold(term))}(?!\w)", haystack):
+        needle = fold_fast(term)
+        # The substring test first: a pattern opening on a look-behind makes `re` try
+        # every position of the text (~0.1 ms a term on an 800-word article).
+        if needle in haystack and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack):
             return term
     return None
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+# The newsroom's day: the outlets followed are French.
+PRESS_TIMEZONE = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,14 @@ class Article:
 
     @property
     def published_date(self) -> date | None:
-        return self.published.date() if self.published else None
+        """The day of publication in Paris, which anchors relative dates ("d'ici la fin de
+        l'année"): the store keeps UTC, and 00:30 on 1 January in Paris is still 31
+        December in UTC."""
+        if self.published is None:
+            return None
+        if self.published.tzinfo is None:
+            return self.published.date()
+        return self.published.astimezone(PRESS_TIMEZONE).date()
 
 
 @dataclass(frozen=True)
