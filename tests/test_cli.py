@@ -117,3 +117,23 @@ def test_show_prints_text_and_metadata(demo_env):
 def test_db_upgrade_reports_the_revision(tmp_path):
     result = CliRunner().invoke(main, ["db", "upgrade"], env={"HDHWATCH_DATA_DIR": str(tmp_path)})
     assert result.exit_code == 0 and "database at revision" in result.output
+
+
+def test_demo_writes_the_shift_alert_with_its_picture_and_the_digest(demo_env):
+    from email import policy
+    from email.parser import BytesParser
+    from pathlib import Path
+
+    env, _, output = demo_env
+    outbox = Path(env["HDHWATCH_DATA_DIR"]) / "outbox"
+    messages = [BytesParser(policy=policy.default).parse(p.open("rb"))
+                for p in sorted(outbox.glob("*.eml"))]
+    subjects = [str(m["Subject"]) for m in messages]
+    assert any("la migration passe de fin 2026 au premier trimestre 2027" in s for s in subjects)
+    assert any("nouveaux articles" in s for s in subjects)
+    alert = next(m for m in messages if "la migration passe" in str(m["Subject"]))
+    html = alert.get_body(("html",)).get_content()
+    images = [p for p in alert.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
+    assert f'cid:{images[0]["Content-ID"].strip("<>")}' in html
+    assert str(outbox) in output

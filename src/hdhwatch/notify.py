@@ -13,6 +13,7 @@ processes at once never queue the same mail twice.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -40,6 +41,8 @@ from hdhwatch.models import (
     Subscriber,
 )
 from hdhwatch.store import _insert
+
+logger = logging.getLogger(__name__)
 
 DIGEST_PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 # A scheduler firing "every day at 8:00" runs a little early or late: without
@@ -139,6 +142,26 @@ class Attachment(NamedTuple):
 # The hook for a picture of the timeline: given the events in order and the
 # language, an inline image for the shift alert (or None to send none).
 TimelinePicture = Callable[[Sequence[ShiftEvent], str], Attachment | None]
+
+
+def store_picture(session: Session) -> TimelinePicture:
+    """The store's timeline drawn once (as ``hdhwatch timeline --plot`` draws it), as a PNG
+    shown inline: mail clients display ``cid:`` PNGs, not SVG or remote images."""
+    drawn: list[Attachment | None] = []
+
+    def picture(_events: Sequence[ShiftEvent], _lang: str) -> Attachment | None:
+        if not drawn:
+            from hdhwatch.plot import timeline_png_bytes
+
+            try:
+                drawn.append(Attachment("timeline.png", timeline_png_bytes(session),
+                                        "image/png", "timeline"))
+            except Exception:  # noqa: BLE001 - the alert matters more than its picture
+                logger.warning("could not draw the timeline for the alert", exc_info=True)
+                drawn.append(None)
+        return drawn[0]
+
+    return picture
 
 
 # --- dates in words ----------------------------------------------------------------
@@ -517,6 +540,7 @@ def enqueue_shift_alerts(
         .where(Subscriber.active.is_(True), Subscriber.alerts.is_(True))
         .order_by(Subscriber.id)
     ))
+    picture = picture or store_picture(session)
     if not events or not subscribers:
         return 0
     timeline = timeline_events(session)
