@@ -137,3 +137,20 @@ def test_a_malformed_corpus_names_the_line(tmp_path, line, message):
 def test_the_evaluation_uses_a_temporary_database(tmp_path):
     report = evaluate(read_corpus(CORPUS)[:5])
     assert len(report.predictions) == 5 and not list(tmp_path.iterdir())
+
+
+def test_html_items_are_extracted_and_failures_are_listed(tmp_path):
+    page = (Path(__file__).resolve().parent / "pages" / "article_jsonld_graph.html").read_text(
+        encoding="utf-8")
+    lines = [
+        {"id": "page", "published": "2026-02-17", "html": page, "title": "x",
+         "expected": {"relevant": False, "providers": [], "deadlines": [], "shift": None}},
+        {"id": "empty", "published": "2026-02-17", "html": "<html><body><nav>menu</nav></body>",
+         "text": "", "expected": {"relevant": False}},
+    ]
+    path = tmp_path / "html.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(path), "--errors"])
+    assert result.exit_code == 0, result.output
+    assert "empty\textraction\tfailed\tempty_body" in result.output
+    assert "extraction 2 pages, 1 failed" in result.output

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from hdhwatch.errors import CorpusError
+from hdhwatch.errors import CorpusError, ExtractionError
 
 PRECISIONS = {"year", "half", "quarter", "season", "month", "day"}
 ROLES = {"current", "former"}
@@ -267,8 +267,10 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
                             published=published,
                             language=page.language or item.language,
                         )
-                    except Exception:  # noqa: BLE001 - a failed extraction is a scored outcome
+                    except ExtractionError as exc:  # a scored outcome; the text is used instead
                         extraction["failed"] += 1
+                        extraction.setdefault("errors", []).append(
+                            f"{item.id}\textraction\tfailed\t{exc.reason}: {exc}")
                 with db.session() as session:
                     saved = store.save_article(session, record, content_hash(record))
                     by_id[item.id] = saved.article_id
@@ -310,7 +312,7 @@ def _prediction(article) -> dict:
 
 def _score(items, predictions, raised, extraction) -> Report:
     scores = {k: Score() for k in ("relevance", "providers", "deadlines", "shifts")}
-    errors: list[str] = []
+    errors: list[str] = list((extraction or {}).pop("errors", []))
     out = []
     for item in items:
         exp, pred = item.expected, predictions[item.id]
