@@ -5,7 +5,8 @@ aliases, guards for names that are also ordinary words, jurisdiction and
 certifications). ``find_providers`` matches it against a text; ``find_frames``
 looks for SecNumCloud, HDS, the Cloud Act and the other frames the HDH story
 turns on. Both work on ``textutil.fold``-ed text, so accents and case do not
-matter and offsets stay those of the original text.
+matter and offsets stay those of the original text. The text is folded and split
+into sentences once, for both: ``classify`` calls them on the same text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from hdhwatch.errors import ConfigError
 from hdhwatch.records import FrameMention, ProviderMention
-from hdhwatch.textutil import fold, sentences
+from hdhwatch.textutil import WordPattern, fold_fast, sentences
 
 DEFAULT_PROVIDERS_PATH = Path(__file__).resolve().parents[2] / "config" / "providers.toml"
 
@@ -86,9 +87,11 @@ class ProviderCatalog:
 
     def get(self, name: str) -> Provider:
         """The provider whose canonical name or alias is ``name`` (accent/case-insensitive)."""
-        key = fold(name).strip()
+        key = fold_fast(name).strip()
         for provider in self.providers:
-            if fold(provider.name) == key or any(fold(a.form) == key for a in provider.aliases):
+            if fold_fast(provider.name) == key or any(
+                fold_fast(a.form) == key for a in provider.aliases
+            ):
                 return provider
         raise KeyError(name)
 
@@ -130,7 +133,7 @@ def parse_providers(data: Mapping[str, Any], origin: str = "providers.toml") -> 
         if not rules:
             raise ConfigError(f"{where}: needs at least one alias or guarded form")
         for rule in rules:
-            key = fold(rule.form).strip()
+            key = fold_fast(rule.form).strip()
             if not key:
                 raise ConfigError(f"{where}: empty alias")
             if owner.get(key, name) != name:
@@ -166,7 +169,7 @@ def _strings(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
 
 
 def _folded(raw: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
-    return tuple(fold(v) for v in _strings(raw, key, where))
+    return tuple(fold_fast(v) for v in _strings(raw, key, where))
 
 
 def _guarded_rules(guard: Any, where: str) -> list[AliasRule]:
@@ -226,25 +229,25 @@ def default_catalog(path: Path | None = None) -> ProviderCatalog:
 
 @dataclass(frozen=True)
 class _Matcher:
-    pattern: re.Pattern[str]
+    pattern: WordPattern
     rule: AliasRule
     provider: str
 
 
 def _form_pattern(form: str, plural: bool) -> str:
-    """Regex for a folded form: separators flexible, word-bounded, optional plural ``s``."""
-    parts = [re.escape(p) for p in re.split(r"[ \-]+", fold(form).strip()) if p]
+    """Regex for a folded form: separators flexible, optional plural ``s`` (to be word-bounded)."""
+    parts = [re.escape(p) for p in re.split(r"[ \-]+", fold_fast(form).strip()) if p]
     body = r"[ \-]{0,2}".join(parts)
     # A plain plural ("les Google") is allowed only for unguarded forms not already
     # ending in s: a guarded "Bleus" or "Oranges" is the team or the fruit.
     suffix = "s?" if plural and not body.endswith("s") else ""
-    return rf"(?<!\w){body}{suffix}(?!\w)"
+    return f"{body}{suffix}"
 
 
 @lru_cache(maxsize=8)
 def _matchers(catalog: ProviderCatalog) -> tuple[_Matcher, ...]:
     return tuple(
-        _Matcher(re.compile(_form_pattern(rule.form, not rule.guarded)), rule, provider.name)
+        _Matcher(WordPattern(_form_pattern(rule.form, not rule.guarded)), rule, provider.name)
         for provider in catalog.providers
         for rule in provider.aliases
     )
@@ -263,7 +266,7 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.folded = fold(text)
+        self.folded = fold_fast(text)
         self.sentences = sentences(text) or [(0, text)]
         self.starts = [start for start, _ in self.sentences]
 
@@ -278,6 +281,12 @@ class _Text:
         lo = max(0, index - radius)
         hi = min(len(self.sentences) - 1, index + radius)
         return self.folded[self.span(lo)[0] : self.span(hi)[1]]
+
+
+@lru_cache(maxsize=2)
+def _document(text: str) -> _Text:
+    # find_providers and find_frames run on the same text, one after the other.
+    return _Text(text)
 
 
 def _accepted(doc: _Text, rule: AliasRule, start: int, end: int) -> bool:
@@ -330,7 +339,7 @@ def find_providers(
     overlap ("Microsoft Azure" and "Azure"), the longer accepted one wins.
     """
     catalog = catalog or default_catalog()
-    doc = _Text(text)
+    doc = _document(text)
     candidates: list[tuple[int, int, str]] = []
     for matcher in _matchers(catalog):
         for match in matcher.pattern.finditer(doc.folded):
@@ -420,7 +429,7 @@ _FRAME_SPECS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 @dataclass(frozen=True)
 class _Frame:
     name: str
-    pattern: re.Pattern[str]
+    pattern: WordPattern
     capitals: bool
 
 
@@ -428,9 +437,9 @@ def _compile_frames() -> tuple[_Frame, ...]:
     frames = []
     for name, words, acronyms in _FRAME_SPECS:
         for p in words:
-            frames.append(_Frame(name, re.compile(rf"(?<!\w){p}(?!\w)"), False))
+            frames.append(_Frame(name, WordPattern(p), False))
         for p in acronyms:
-            frames.append(_Frame(name, re.compile(rf"(?<!\w){p}(?!\w)"), True))
+            frames.append(_Frame(name, WordPattern(p), True))
     return tuple(frames)
 
 
@@ -441,7 +450,7 @@ _GLUE = re.compile(r"[\s(),\-–—:«»\"]*")
 
 def find_frames(text: str) -> tuple[FrameMention, ...]:
     """The certifications and legal frames the text names, sorted by first mention."""
-    doc = _Text(text)
+    doc = _document(text)
     spans: dict[str, list[tuple[int, int]]] = {}
     for frame in _FRAMES:
         for match in frame.pattern.finditer(doc.folded):

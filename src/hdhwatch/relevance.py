@@ -29,11 +29,10 @@ explained and a rule tuned without guessing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from hdhwatch.records import Relevance
-from hdhwatch.textutil import fold, sentences
+from hdhwatch.textutil import WordPattern, fold_fast, sentences
 
 # --- thresholds and weights ----------------------------------------------------------
 # Points are added up; the article is relevant at RELEVANT_POINTS. The weights are
@@ -74,13 +73,13 @@ TOPIC_LEAD = 0.5  # ... when only the lead does
 @dataclass(frozen=True)
 class _Anchor:
     label: str  # shown in reasons
-    pattern: re.Pattern[str]
+    pattern: WordPattern
     capitals: bool = False  # an acronym: must be written in capitals in the original
     weak: bool = False
 
 
 def _anchor(label: str, regex: str, *, capitals: bool = False, weak: bool = False) -> _Anchor:
-    return _Anchor(label, re.compile(rf"(?<!\w)(?:{regex})(?!\w)"), capitals, weak)
+    return _Anchor(label, WordPattern(regex), capitals, weak)
 
 
 # Word forms are written against ``fold``-ed text: lower case, no accents.
@@ -155,24 +154,51 @@ class _Found:
     strong_hosting: bool
 
 
+@dataclass(frozen=True)
+class _Anchors:
+    """The anchors looked for in the parts of one article."""
+
+    hdh: tuple[_Anchor, ...]
+    weak_hdh: tuple[_Anchor, ...]
+    hosting: tuple[_Anchor, ...]
+
+
+def _anchors(folded: str, allow_pds: bool) -> _Anchors:
+    """The anchors that may occur in ``folded``, the whole article folded.
+
+    The title, the lead and every sentence are parts of the article, and no part
+    holds an anchor the whole cannot: each sentence is then scanned only for the
+    few anchors the article may have.
+    """
+
+    def present(anchors: tuple[_Anchor, ...]) -> tuple[_Anchor, ...]:
+        return tuple(a for a in anchors if a.pattern.occurs_in(folded))
+
+    return _Anchors(
+        hdh=present(_HDH + ((_PDS,) if allow_pds else ())),
+        weak_hdh=present(_SNDS),
+        hosting=present(_HOSTING),
+    )
+
+
 def _scan(original: str, folded: str, anchors: tuple[_Anchor, ...]) -> list[_Anchor]:
     hits = []
     for anchor in anchors:
-        for match in anchor.pattern.finditer(folded):
-            written = original[match.start() : match.end()]
-            if anchor.capitals and written.upper() != written:
-                continue
+        if anchor.capitals:
+            written = (original[m.start() : m.end()] for m in anchor.pattern.finditer(folded))
+            found = any(w.upper() == w for w in written)
+        else:
+            found = anchor.pattern.search(folded) is not None
+        if found:
             hits.append(anchor)
-            break
     return hits
 
 
-def _find(original: str, allow_pds: bool) -> _Found:
-    folded = fold(original)
-    hdh_anchors = _HDH + ((_PDS,) if allow_pds else ())
-    hdh = _scan(original, folded, hdh_anchors)
-    weak = _scan(original, folded, _SNDS)
-    hosting = _scan(original, folded, _HOSTING)
+def _find(original: str, folded: str, anchors: _Anchors) -> _Found:
+    """The ``anchors`` found in ``original``, whose ``fold`` is ``folded``."""
+    hdh = _scan(original, folded, anchors.hdh)
+    weak = _scan(original, folded, anchors.weak_hdh)
+    hosting = _scan(original, folded, anchors.hosting)
     return _Found(
         hdh=_labels(hdh),
         weak_hdh=_labels(weak),
@@ -216,7 +242,7 @@ def _title_from_text(text: str) -> tuple[str, str]:
 
 
 def _same_start(a: str, b: str, n: int = 80) -> bool:
-    a, b = (" ".join(fold(x).split()).rstrip(".… ")[:n] for x in (a, b))
+    a, b = (" ".join(fold_fast(x).split()).rstrip(".… ")[:n] for x in (a, b))
     return bool(a) and b.startswith(a)
 
 
@@ -233,16 +259,29 @@ def assess_relevance(
     where_lead, lead, text = _split_lede(title, lead, text)
     whole = "\n\n".join((title, lead, text))
     # "PDS" is an ordinary acronym elsewhere; only trust it in an HDH article.
-    allow_pds = bool(_scan(whole, fold(whole), _HDH))
+    # Folding works character by character and keeps offsets, so the fold of
+    # each part is its slice of the whole's: the article is folded once.
+    folded = fold_fast(whole)
+    lead_at = len(title) + 2
+    body_at = lead_at + len(lead) + 2
+    folded_title = folded[: len(title)]
+    allow_pds = bool(_scan(whole, folded, _HDH))
+    anchors = _anchors(folded, allow_pds)
     heads = (
-        ("title", _find(title, allow_pds), TITLE_BOTH, TITLE_HDH, TITLE_HOST),
-        (where_lead, _find(lead, allow_pds), LEAD_BOTH, LEAD_HDH, LEAD_HOST),
+        ("title", _find(title, folded_title, anchors), TITLE_BOTH, TITLE_HDH, TITLE_HOST),
+        (
+            where_lead,
+            _find(lead, folded[lead_at : lead_at + len(lead)], anchors),
+            LEAD_BOTH,
+            LEAD_HDH,
+            LEAD_HOST,
+        ),
     )
     # The HDH is the subject when the title or the lead names it: then every
     # hosting sentence of the body is about its hosting, anaphora included
     # ("la plateforme", "the hub").
     topic = TOPIC_TITLE if heads[0][1].hdh else TOPIC_LEAD if heads[1][1].hdh else 0.0
-    body_points, body_reasons, body_strong = _body(text, allow_pds, topic)
+    body_points, body_reasons, body_strong = _body(text, folded[body_at:], anchors, topic)
 
     points = 0.0
     reasons: list[str] = []
@@ -265,7 +304,7 @@ def assess_relevance(
             health = (
                 where == "title"
                 and (topic > 0 or body_strong)
-                and bool(found.weak_hdh or _scan(title, fold(title), (_HEALTH_DATA,)))
+                and bool(found.weak_hdh or _scan(title, folded_title, (_HEALTH_DATA,)))
             )
             if health:
                 reasons.append(f"{where}:données de santé")
@@ -276,7 +315,7 @@ def assess_relevance(
     return Relevance(relevant=points >= RELEVANT_POINTS, score=score, reasons=tuple(reasons))
 
 
-def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str], bool]:
+def _body(text: str, folded: str, anchors: _Anchors, topic: float) -> tuple[float, list[str], bool]:
     """Points for body sentences that tie the HDH to its hosting, with their reasons.
 
     Two ways to count, the larger wins: sentences naming the HDH with a hosting
@@ -286,9 +325,9 @@ def _body(text: str, allow_pds: bool, topic: float) -> tuple[float, list[str], b
     Counting pairs from the HDH side keeps a single passing mention to one pair
     however many cloud words surround it. The third value says whether one of
     the first ``NUT_GRAF`` sentences names the HDH itself with a specific hosting
-    term.
+    term. ``folded`` is the text's ``fold``.
     """
-    found = [_find(s, allow_pds) for _, s in sentences(text)]
+    found = [_find(s, folded[start : start + len(s)], anchors) for start, s in sentences(text)]
     pair_points, topic_points = 0.0, 0.0
     pairs, topical = 0, 0
     strong_here = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
@@ -98,3 +99,49 @@ def fold_fast(text: str) -> str:
         pos = m.end()
     parts.append(text[pos:].lower().replace("`", "'"))
     return "".join(parts)
+
+
+class WordPattern:
+    r"""``re.compile(rf"(?<!\w)(?:{body})(?!\w)")``, searched at the speed of ``body`` alone.
+
+    A pattern that opens on a look-behind loses ``re``'s fast scan for a literal
+    prefix, and is tried at every position of the text: on a long article that
+    is 10-30 times slower. Here the scan runs without the look-behind, and the
+    full pattern is then matched where the scan stops, so ``finditer`` yields
+    exactly the matches of the full pattern's ``finditer``. ``body`` must not
+    match the empty string.
+    """
+
+    def __init__(self, body: str) -> None:
+        self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        self._scan = re.compile(rf"(?:{body})(?!\w)")
+        self._body = re.compile(body)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pos = 0
+        while (candidate := self._scan.search(text, pos)) is not None:
+            match = self.pattern.match(text, candidate.start())
+            if match is None:  # a word character just before: try one position further
+                pos = candidate.start() + 1
+                continue
+            yield match
+            pos = match.end()
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match of ``finditer``, or ``None``."""
+        pos = 0
+        while (candidate := self._scan.search(text, pos)) is not None:
+            match = self.pattern.match(text, candidate.start())
+            if match is not None:
+                return match
+            pos = candidate.start() + 1
+        return None
+
+    def occurs_in(self, text: str) -> bool:
+        """Whether ``body`` matches anywhere in ``text``, word-bounded or not.
+
+        When it does not, no part of ``text`` holds a match either, provided
+        ``body`` has no look-around or anchor of its own: one test on a whole
+        article spares scanning each of its sentences.
+        """
+        return self._body.search(text) is not None
