@@ -3,7 +3,9 @@ corroboration, publication order, and the stored events as the replay's result."
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -34,7 +36,8 @@ def add(db, n: int, published: str, result: Classification, text: str | None = N
         record = ArticleRecord(url=f"https://presse.example/{n}", title=f"Article {n}",
                                text=text or f"texte {n}",
                                published=datetime.fromisoformat(published).replace(tzinfo=UTC))
-        saved = store.save_article(session, record, text or f"hash-{n}")
+        key = hashlib.sha256((text or f"hash-{n}").encode()).hexdigest()
+        saved = store.save_article(session, record, key)
         persist_classification(session, session.get(Article, saved.article_id), result)
         return saved.article_id
 
@@ -141,3 +144,37 @@ def test_relative_dates_are_anchored_on_the_day_in_paris_not_in_utc(database):
         saved = store.save_article(session, record, "nouvel-an")
         result = classify_stored(session, session.get(Article, saved.article_id))
     assert [d.deadline for d in result.deadlines] == [date(2026, 12, 31)]
+
+
+def test_classify_all_twice_changes_nothing(database, make_settings):
+    from click.testing import CliRunner
+
+    from hdhwatch.cli import main
+    from hdhwatch.evaluate import read_corpus
+    from hdhwatch.models import DeadlineStatement, FrameMention, ProviderMention
+
+    corpus = Path(__file__).resolve().parent / "corpus" / "hdhwatch.jsonl"
+    for n, item in enumerate(read_corpus(corpus)[:40]):
+        result = stated()  # stored unclassified-like, then classified by the command
+        add(database, 100 + n, item.published.isoformat(), result, text=item.text)
+
+    def snapshot():
+        with database.session() as session:
+            return {
+                model.__name__: sorted(
+                    tuple(getattr(row, c) for c in ("article_id", "offset"))
+                    for row in session.scalars(select(model))
+                )
+                for model in (ProviderMention, FrameMention, DeadlineStatement)
+            } | {"events": sorted(e.key for e in session.scalars(select(ShiftEvent)))}
+
+    settings = make_settings(database_url=database.url)
+    runner = CliRunner()
+    first = runner.invoke(main, ["classify", "--all"], obj={"settings": settings})
+    assert first.exit_code == 0, first.output
+    once = snapshot()
+    second = runner.invoke(main, ["classify", "--all"], obj={"settings": settings})
+    assert second.exit_code == 0, second.output
+    assert snapshot() == once
+    assert once["DeadlineStatement"] and once["ProviderMention"]
+    assert "0 new shift event(s)" in second.output

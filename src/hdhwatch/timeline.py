@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,53 +43,42 @@ Target = tuple[date, str]  # (deadline, precision)
 
 
 def persist_classification(session: Session, article: Article, result: Classification) -> None:
-    """Replace what was stored about this article with ``result`` (idempotent)."""
-    for model in (ProviderMention, FrameMention):
-        session.execute(delete(model).where(model.article_id == article.id))
-    session.execute(delete(ShiftCorroboration).where(ShiftCorroboration.article_id == article.id))
-    session.execute(delete(DeadlineStatement).where(DeadlineStatement.article_id == article.id))
+    """Replace what was stored about this article with ``result`` (idempotent).
+
+    Rows go in as one multi-row insert per table: a crawl persists every new
+    article's classification in its write transaction. An article never
+    classified has nothing to delete.
+    """
+    if article.classified_at is not None:
+        for model in (ProviderMention, FrameMention, ShiftCorroboration, DeadlineStatement):
+            session.execute(delete(model).where(model.article_id == article.id))
+        session.expire(article, ["providers", "frames", "deadlines"])
     article.relevant = result.relevance.relevant
     article.relevance_score = result.relevance.score
     article.relevance_reasons = list(result.relevance.reasons)
     article.classified_at = utcnow()
     article.classifier_version = result.version
-    for p in result.providers:
-        session.add(
-            ProviderMention(
-                article_id=article.id,
-                provider=p.name,
-                count=p.count,
-                sentence=p.sentence,
-                offset=p.offset,
-                alias=p.alias,
-            )
-        )
-    for f in result.frames:
-        session.add(
-            FrameMention(
-                article_id=article.id,
-                frame=f.name,
-                count=f.count,
-                sentence=f.sentence,
-                offset=f.offset,
-            )
-        )
-    for d in result.deadlines:
-        session.add(
-            DeadlineStatement(
-                article_id=article.id,
-                deadline=d.deadline,
-                precision=d.precision,
-                role=d.role,
-                bound=d.bound,
-                scope=d.scope,
-                sentence=d.sentence,
-                offset=d.offset,
-                phrase=d.phrase,
-                cue=d.cue,
-            )
-        )
-    # the reported shift is derived from the statements: keep it on the article's row set
+    rows = {
+        ProviderMention: [
+            dict(article_id=article.id, provider=p.name, count=p.count, sentence=p.sentence,
+                 offset=p.offset, alias=p.alias)
+            for p in result.providers
+        ],
+        FrameMention: [
+            dict(article_id=article.id, frame=f.name, count=f.count, sentence=f.sentence,
+                 offset=f.offset)
+            for f in result.frames
+        ],
+        DeadlineStatement: [
+            dict(article_id=article.id, deadline=d.deadline, precision=d.precision, role=d.role,
+                 bound=d.bound, scope=d.scope, sentence=d.sentence, offset=d.offset,
+                 phrase=d.phrase, cue=d.cue)
+            for d in result.deadlines
+        ],
+    }
+    for model, values in rows.items():
+        if values:
+            session.execute(insert(model), values)
     session.flush()
 
 
