@@ -133,13 +133,17 @@ def test_missing_catalog_raises_config_error(tmp_path: Path) -> None:
         ("IBM Cloud reste marginal en France.", "IBM"),
         ("Oracle a ouvert une région à Marseille.", "Oracle"),
         ("Alibaba Cloud n'est pas candidat.", "Alibaba Cloud"),
-        ("Iliad, maison mère de Scaleway, investit dans l'IA.", "Iliad"),
         ("Cegedim.cloud est certifié HDS.", "Cegedim"),
         ("Wimi et Jamespot ont obtenu la qualification.", "Wimi"),
     ],
 )  # fmt: skip
 def test_alias(text: str, expected: str, catalog: ProviderCatalog) -> None:
     assert expected in names(text, catalog)
+
+
+def test_a_parent_group_named_as_owner_is_not_a_provider(catalog: ProviderCatalog) -> None:
+    text = "Scaleway, la filiale cloud du groupe Iliad, hébergera la plateforme."
+    assert names(text, catalog) == ["Scaleway"]
 
 
 @pytest.mark.parametrize(
