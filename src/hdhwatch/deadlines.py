@@ -92,13 +92,13 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
+from hdhwatch.providers import _document
 from hdhwatch.records import Deadline, Shift
-from hdhwatch.textutil import fold_fast, sentences
 
 __all__ = ["find_deadlines", "period_end", "reported_shift", "same_target"]
 
@@ -494,6 +494,14 @@ _CORES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("year", r"(?P<y>2(?<![\w.,/']2)0[0-4]\d)(?![\w]|[.,/]\d|-(?!" + _Y + r"(?!\w))\d)"),
     )
 )
+# Every match of these cores holds one of these words: without them, no pass is needed.
+_CORE_WORDS = {
+    "half": ("semestre", "half"),
+    "quarter": ("trimestre", "quarter"),
+    "rentree": ("rentree",),
+    "yearend": ("year",),
+    "monthrel": ("mois", "month"),
+}
 # "ce printemps", "cette année", "next summer": the word before a season or a year
 _ABBREVIATED_MONTH_END = re.compile(
     r"(?<![\w])(?:janv|f[ée]vr|avr|juil|sept|oct|nov|d[ée]c|jan|feb|mar|apr|jun|jul|aug|sep)\.\Z",
@@ -996,6 +1004,32 @@ class _Hits:
         return None
 
 
+class _Cues(dict[str, _Hits]):
+    """The ``_Hits`` of each cue by name, each pattern run over its regions on first use.
+
+    Many cues are never asked about in a given article (the continuation cues when
+    every dated sentence names the migration, the verbs of saying when no month
+    lacks its year): their passes over the text are skipped.
+    """
+
+    def __init__(self, text: str,
+                 planned: dict[str, tuple[re.Pattern[str], list[tuple[int, int]]]]) -> None:
+        super().__init__()
+        self._text = text
+        self._planned = dict(planned)
+
+    def plan(self, planned: Iterable[tuple[str, tuple[re.Pattern[str],
+                                                     list[tuple[int, int]]]]]) -> None:
+        """Add cues to run on first use; a cue already planned keeps its regions."""
+        for name, todo in planned:
+            self._planned.setdefault(name, todo)
+
+    def __missing__(self, name: str) -> _Hits:
+        pattern, regions = self._planned[name]
+        hits = self[name] = _Hits(pattern, self._text, regions)
+        return hits
+
+
 @dataclass
 class _Atom:
     """A date phrase found in the text, before it is judged."""
@@ -1040,9 +1074,15 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
         return []
     if isinstance(published, datetime):
         published = published.date()
-    folded = fold_fast(text)
+    # classify() has just run find_providers and find_frames on this text: their folded
+    # text and sentence index are reused (one cache keyed by the text).
+    doc = _document(text)
+    folded = doc.folded
     lang = _language(folded, language)
-    spans = _rejoin_abbreviations(text, sentences(text))
+    split = doc.sentences
+    if split == [(0, text)] and not text.strip():
+        return []  # the document's stand-in for a text of blanks, which has no sentence
+    spans = _rejoin_abbreviations(text, split)
     if not spans:
         return []
     sent_starts = [s for s, _ in spans]
@@ -1061,9 +1101,10 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
         return _merge_regions([(sent_starts[i], sent_ends[i]) for i in sorted(indexes)])
 
     dated = set(by_sentence)
-    hits = {"topic": _Hits(_TOPIC, folded, spans_of(dated | {i - 1 for i in dated if i})),
-            "timing": _Hits(_TIMING, folded, spans_of(dated)),
-            "former_here": _Hits(_FORMER_PRE, folded, spans_of(dated))}
+    around = spans_of(dated | {i - 1 for i in dated if i})
+    here = spans_of(dated)
+    hits = _Cues(folded, {"topic": (_TOPIC, around), "timing": (_TIMING, here),
+                          "former_here": (_FORMER_PRE, here)})
     continuation: dict[int, bool] = {}
     for i in sorted(dated):
         if hits["topic"].first(sent_starts[i], sent_ends[i]) is not None:
@@ -1077,8 +1118,7 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
             # "Q : Le ministère parlait pourtant de fin 2026…" "R : Il parlait de ..."
             continuation[i] = True
     regions = spans_of({j for i in continuation for j in (i - 1, i) if j >= 0})
-    hits.update((name, _Hits(pattern, folded, regions)) for name, pattern in _CUE_PATTERNS
-                if name not in hits)
+    hits.plan((name, (pattern, regions)) for name, pattern in _CUE_PATTERNS)
 
     judged: list[_Atom] = []
     for index in sorted(continuation):
@@ -1327,6 +1367,9 @@ def _find_atoms(text: str, folded: str, lang: str, published: date,
     """Every date phrase, cores extended with their modifier and introducer, ranges linked."""
     raw: list[tuple[int, int, str, re.Match[str]]] = []
     for name, pattern in _CORES:
+        words = _CORE_WORDS.get(name)
+        if words is not None and not any(word in folded for word in words):
+            continue  # a pass over the whole text that cannot find anything
         for m in pattern.finditer(folded):
             raw.append((m.start(), m.end(), name, m))
             if len(raw) > 4 * _MAX_ATOMS:
@@ -1430,12 +1473,14 @@ def _plural_after(folded: str, pos: int) -> bool:
     return word[-1] in "sx" and word not in _NOT_PLURAL
 
 
-def _horizon_year(atom: _Atom, folded: str, horizon: list[int], floor: int) -> bool:
+def _horizon_year(atom: _Atom, folded: str, horizon_nouns: Callable[[], list[int]],
+                  floor: int) -> bool:
     """"le nouvel horizon ... est 2025", "2025 est la nouvelle échéance"."""
     if _HORIZON_AFTER.match(folded, atom.end, atom.end + 60):
         return True
     if not _HORIZON_VERB.search(folded, max(floor, atom.mod_start - 30), atom.mod_start):
         return False
+    horizon = horizon_nouns()
     i = bisect_left(horizon, max(floor, atom.start - 120))
     return i < len(horizon) and horizon[i] < atom.start
 
@@ -1458,7 +1503,14 @@ def _validate(text: str, folded: str, atoms: list[_Atom], published: date,
     ("en 2026 ou 2027"), when an "horizon ... est" context names it, or when
     "de" opens it and a linked date follows ("repoussée de 2022 à 2025").
     """
-    horizon = [m.start() for m in _HORIZON_NOUN.finditer(folded)]
+    found: list[list[int]] = []
+
+    def horizon_nouns() -> list[int]:
+        # a pass over the whole text, made only for a bare year after "est", "sera", ...
+        if not found:
+            found.append([m.start() for m in _HORIZON_NOUN.finditer(folded)])
+        return found[0]
+
     n = len(atoms)
     ok = [_valid(a, folded) for a in atoms]
     links: list[str | None] = [None] * n
@@ -1473,7 +1525,7 @@ def _validate(text: str, folded: str, atoms: list[_Atom], published: date,
         if ok[i] or not bare:
             continue
         floor = sent_starts[atom.sent]
-        if (links[i] and ok[i - 1]) or _horizon_year(atom, folded, horizon, floor):
+        if (links[i] and ok[i - 1]) or _horizon_year(atom, folded, horizon_nouns, floor):
             ok[i] = True
     for i in range(n - 2, -1, -1):
         atom = atoms[i]
