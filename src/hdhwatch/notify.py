@@ -40,7 +40,7 @@ from hdhwatch.models import (
     ShiftEvent,
     Subscriber,
 )
-from hdhwatch.store import _insert
+from hdhwatch.store import dialect_insert
 
 logger = logging.getLogger(__name__)
 
@@ -483,7 +483,7 @@ def _queue(
     kind: str, now: datetime,
 ) -> int:
     """Insert the message unless its dedupe key is queued already; 1 if inserted."""
-    stmt = _insert(session, OutboxMessage).values(
+    stmt = dialect_insert(session, OutboxMessage).values(
         dedupe_key=dedupe_key,
         message_id=str(message["Message-ID"]),
         subscriber_id=subscriber.id,

@@ -29,14 +29,17 @@ class SaveResult:
     duplicate_of: int | None = None  # same text already stored under another URL
 
 
-def _insert(session: Session, table):
+def dialect_insert(session: Session, table):
+    """An INSERT with ``on_conflict_do_*`` for the session's backend (SQLite or PostgreSQL)."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def ensure_source(session: Session, config: SourceConfig) -> Source:
     """The Source row for a configured source, created on first use."""
-    stmt = _insert(session, Source).values(name=config.name, kind=config.kind, title=config.title)
+    stmt = dialect_insert(session, Source).values(
+        name=config.name, kind=config.kind, title=config.title
+    )
     session.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
     source = session.scalars(select(Source).where(Source.name == config.name)).one()
     if source.kind != config.kind or source.title != config.title:
@@ -125,7 +128,7 @@ def get_validators(session: Session, source_id: int, url: str) -> tuple[str | No
 def set_validators(
     session: Session, source_id: int, url: str, etag: str | None, last_modified: str | None
 ) -> None:
-    stmt = _insert(session, FeedState).values(
+    stmt = dialect_insert(session, FeedState).values(
         source_id=source_id, url=url, etag=etag, last_modified=last_modified, checked_at=utcnow()
     )
     stmt = stmt.on_conflict_do_update(
@@ -166,7 +169,7 @@ def save_article(
             .order_by(Article.id)
             .limit(1)
         ).first()
-        stmt = _insert(session, Article).values(
+        stmt = dialect_insert(session, Article).values(
             url=article.url,
             source_id=source_id,
             crawl_run_id=run_id,
@@ -191,7 +194,7 @@ def save_article(
             inserted or session.scalars(select(Article.id).where(Article.url == article.url)).one()
         )
     for url in {article.url, *fetched_urls}:
-        stmt = _insert(session, ArticleUrl).values(url=url, article_id=existing)
+        stmt = dialect_insert(session, ArticleUrl).values(url=url, article_id=existing)
         session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))
     return SaveResult(article_id=existing, new=new, duplicate_of=duplicate_of if new else None)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
 from hdhwatch.models import OutboxMessage, Subscriber
-from hdhwatch.store import _insert
+from hdhwatch.store import dialect_insert
 
 LANGUAGES = ("fr", "en")
 DIGESTS = ("none", "daily", "weekly")
@@ -72,7 +72,7 @@ def add_subscriber(
     _check_preferences(language, digest)
     preferences = dict(language=language, alerts=alerts, digest=digest, active=True)
     # An upsert, so that two adds at once cannot fail on the unique address.
-    stmt = _insert(session, Subscriber).values(
+    stmt = dialect_insert(session, Subscriber).values(
         email=address, token=secrets.token_urlsafe(24), **preferences
     )
     session.execute(stmt.on_conflict_do_update(index_elements=["email"], set_=preferences))
