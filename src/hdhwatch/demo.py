@@ -68,9 +68,8 @@ def run_demo(
     from hdhwatch.crawl import run_crawl
     from hdhwatch.db import open_database, utcnow
     from hdhwatch.query import ArticleFilter, list_articles
-    from hdhwatch.sitesrv import SiteServer
-
     from hdhwatch.schedule import deliver
+    from hdhwatch.sitesrv import SiteServer
     from hdhwatch.subscribers import add_subscriber, remove_subscriber
 
     server = SiteServer(DEMO_ROOT, port=port)
