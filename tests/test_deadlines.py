@@ -653,3 +653,109 @@ def test_linear_time() -> None:
 
         t_small, t_large = timed(small), timed(large)
         assert t_large <= 16 * t_small + 0.05, (len(small), t_small, t_large)
+
+
+# --- Retold promises, other events' dates, abandoned targets (holdout2 phenomena) ---------
+
+def _currents(text: str, published: str, language: str | None = None) -> set[str]:
+    return {d.deadline.isoformat() for d in find_deadlines(
+        text, date.fromisoformat(published), language) if d.role == "current"}
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # a duration in a promise retold years later counts from the promise's date, stated in
+    # an earlier sentence of its paragraph
+    ("En octobre 2020, le gouvernement avait cédé sous la pression. Le ministre s'engageait "
+     "alors à faire migrer la plateforme dans un délai de deux ans.", "2025-04-02",
+     {old("2022-10-31", "month")}),
+    # or implied by a bare year ("la promesse de 2020"): a year, no more precise
+    ("Cinq ans après la promesse de 2020 de quitter Microsoft sous deux ans, la migration "
+     "du Health Data Hub n'a toujours pas eu lieu.", "2025-09-15", {old("2022-12-31", "year")}),
+    # retold in a past tense with no date to count from: dropped, never counted from today
+    ("Le ministre de l'époque promettait de basculer la plateforme vers un cloud européen "
+     "dans les dix-huit mois.", "2026-03-02", set()),
+])
+def test_retold_duration_is_never_counted_from_publication(text, published, expected) -> None:
+    assert found(text, published) == expected
+
+
+def test_promise_made_this_week_still_counts_from_publication() -> None:
+    text = ("Le ministre de la Santé s'est engagé lundi à transférer l'hébergement de la "
+            "plateforme vers un prestataire européen d'ici deux ans.")
+    assert found(text, "2020-11-25") == {cur("2022-11-30", "month")}
+
+
+@pytest.mark.parametrize("text", [
+    "Le futur prestataire disposera de dix-huit mois à compter de la signature du contrat "
+    "pour achever la migration du Health Data Hub.",
+    "La bascule hors d'Azure devra être bouclée dans les douze mois suivant l'attribution du "
+    "marché.",
+    "The winning bidder will have to complete the migration of the platform within 12 months "
+    "of the contract award.",
+])
+def test_duration_counted_from_a_future_event_is_dropped(text: str) -> None:
+    assert _currents(text, "2025-10-01") == set()
+
+
+def test_duration_twin_of_a_calendar_phrase_keeps_the_calendar_phrase() -> None:
+    text = ("In November 2020 the health minister pledged to move the platform off Azure "
+            "within two years, that is by the end of 2022. That pledge will not be met: the "
+            "migration is now expected in 2025.")
+    assert found(text, "2022-09-30", "en") == {old("2022-12-31", "year"),
+                                               cur("2025-12-31", "year")}
+
+
+@pytest.mark.parametrize(("text", "published"), [
+    ("La migration du HDH vers un cloud souverain est désormais prévue fin 2026, alors que "
+     "l'engagement initial, pris en novembre 2020 par le ministre, visait fin 2022.",
+     "2026-01-20"),
+    ("Sortir de Microsoft : la promesse avait été faite dès octobre 2020 ; la migration est "
+     "désormais attendue fin 2026.", "2026-01-20"),
+])
+def test_date_a_promise_was_made_is_not_a_target(text: str, published: str) -> None:
+    dates = {d.deadline.isoformat() for d in find_deadlines(text, date.fromisoformat(published))}
+    assert not any(day.startswith("2020") for day in dates)
+    assert "2026-12-31" in _currents(text, published)
+
+
+@pytest.mark.parametrize("text", [
+    "Par ailleurs, les hébergeurs devront se conformer d'ici juin 2026 à la nouvelle version "
+    "du référentiel de certification, qui s'applique aussi à la plateforme.",
+    "Le président de la commission a promis un point d'étape à la fin de l'année pour "
+    "vérifier que le calendrier de migration de la plateforme est tenu.",
+    "Délivrée pour trois ans à la plateforme, l'autorisation de la CNIL arrive à échéance fin "
+    "2026, quelle que soit la date de la migration.",
+    "A public consultation on the platform's hosting is planned and final votes on the bill "
+    "are expected early next year.",
+])
+def test_dates_of_other_obligations_and_steps(text: str) -> None:
+    assert _currents(text, "2025-11-05") == set()
+
+
+def test_reported_speech_imperfect_is_current() -> None:
+    text = ("Le ministère a précisé jeudi que la migration du Health Data Hub hors d'Azure "
+            "devait être terminée d'ici à la fin 2026.")
+    assert found(text, "2026-01-15") == {cur("2026-12-31", "year")}
+
+
+def test_target_said_earlier_yields_to_the_plain_one() -> None:
+    text = ("The ministry had said in January that the platform's migration would be complete "
+            "by the end of 2026. It now says the move is planned for the first half of 2027.")
+    assert found(text, "2026-05-04", "en") == {old("2026-12-31", "year"),
+                                               cur("2027-06-30", "half")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("L'échéance de 2025, retenue après l'abandon de la promesse de fin 2022, ne sera pas "
+     "tenue pour la migration du HDH.", {old("2025-12-31", "year"), old("2022-12-31", "year")}),
+    ("La migration du HDH avait ensuite été repoussée à 2025, avant d'être à son tour "
+     "abandonnée.", {old("2025-12-31", "year")}),
+])
+def test_abandoned_target_without_a_new_date_is_former(text, expected) -> None:
+    assert found(text, "2025-02-10") == expected
+
+
+def test_as_announced_confirms_a_target() -> None:
+    text = ("Le ministère le répète : la migration de la plateforme sera achevée au premier "
+            "trimestre 2027, comme annoncé en juin.")
+    assert found(text, "2026-09-01") == {cur("2027-03-31", "quarter")}

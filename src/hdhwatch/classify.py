@@ -16,7 +16,7 @@ from hdhwatch.records import Article, Classification
 from hdhwatch.relevance import assess_relevance
 
 # Bump when the rules change: `hdhwatch classify --all` re-runs older results.
-CLASSIFIER_VERSION = "2026.11.28b"
+CLASSIFIER_VERSION = "2026.11.28c"
 
 
 def classified_text(article: Article) -> str:

@@ -72,7 +72,26 @@ Decisions where FORMAT.md is silent (the tests pin each one):
 - A relative duration ("d'ici deux ans") is anchored on an earlier past date
   of its sentence when there is one ("En novembre 2020, le ministre
   promettait une migration d'ici deux ans"; a bare year gives a year), else
-  on ``published``. Over by now, such a promise is a former target.
+  on ``published``. Over by now, such a promise is a former target. With no such date in
+  its sentence, a duration in a promise retold (a past tense: imperfect, pluperfect,
+  "then"; or a promise noun, "la promesse de 2020 de migrer sous deux ans") counts from
+  the nearest past date or bare year before it in its paragraph; retold in a past tense
+  with none, it is dropped: a retold promise never becomes a target counted from
+  ``published``. A passé composé ("s'est engagé lundi") is news and counts from
+  ``published``. A duration counted from an event to come ("douze mois à compter de la
+  notification du marché", "within 12 months of the contract award") is dropped.
+- A duration and a calendar phrase naming the same target in one article ("within two
+  years, that is by the end of 2022") are one statement: the calendar phrase is kept, and
+  takes the former role of the promise told as over.
+- The date a promise was made ("l'engagement pris en novembre 2020", "promise dès octobre
+  2020") is not a target; nor is the date of another obligation or step (a standard's
+  compliance date, a "point d'étape", a consultation, a parliament's final votes, an
+  authorisation that "arrive à échéance").
+- "a indiqué que la migration devait être achevée fin 2026" is indirect speech (sequence of
+  tenses): current. "comme annoncé" alone confirms a target; only "comme prévu
+  initialement" makes it former. "X, fixé ... après ..., ne sera pas tenu": the verdict
+  after the apposition is about X too. In the article, the head target is the first
+  current one not stated in a sentence telling the past ("had said in February that ...").
 - A period that ended before ``published`` is kept only as a *former* target:
   with a former cue, with a cue that moved it, or when it is plainly stated
   as a target ("d'ici", "prévue pour", "objectif", ...) and so was missed.
@@ -690,6 +709,11 @@ _OTHER_EVENT = _cue(
     r"versee?s?\s+dans", r"alimentation", r"alimentee?s?",
     # money: "son budget pour 2023"
     r"budgets?", r"couts?", r"financements?", r"funding", r"spending",
+    # other obligations and steps: a standard's compliance date, a check-up, a consultation,
+    # a parliament's vote
+    r"se\s+conformer", r"mise?s?\s+en\s+conformite", r"conformite", r"compl(?:y|iance)",
+    r"point\s+d'etape", r"concertation", r"votes?\s+(?:finaux|final|definitifs?)",
+    r"vote\s+solennel", r"final\s+votes?",
 )
 _OTHER_NAME = _cue(
     r"bleu", r"s3ns", r"eucs", r"sren", r"gaia-?x", r"numspot", r"eeds", r"ehds",
@@ -732,8 +756,8 @@ _EVENT = _cue(
 _EVENT_PP = _cue(
     # set or promised *when*: "fixée en 2023", "avait promis en 2020" (not "fixée à 2025")
     r"(?:fixee?s?|promise?|promis|promet(?:tait|taient)?|decidee?s?|actee?s?|promised|set"
-    r"|decided)(?=\s+(?:en|le|lors"
-    r"|in|on)\s)",
+    r"|decided|prise?s?|faite?s?|formulee?s?|made|given|taken)(?=\s+(?:en|le|lors|des|dès"
+    r"|in|on|back\s+in)\s)",
     r"(?:lancee?s?|engagee?s?|demarree?s?|initiee?s?|ouverte?s?|signee?s?|adressee?s?"
     r"|envoyee?s?|rendue?s?|publiee?s?|presentee?s?|devoilee?s?|annoncee?s?|remise?s?"
     r"|obtenue?s?|deposee?s?|votee?s?|definie?s?|adoptee?s?|revisee?s?|nommee?s?|launched|started|opened|signed|sent"
@@ -760,7 +784,8 @@ _CONTRACT = _cue(
 _PAST_EVENT_FR = re.compile(
     r"(?<![\w'])(?:a|ont|avait|avaient|eut|eurent|avons|avez|s'est|se\s+sont)\s+"
     r"(?:(?:deja|bien|alors|ainsi|notamment|egalement|aussi|pourtant|finalement|enfin|meme"
-    r"|toutefois|donc|ete)\s+)*(?P<pp>[a-z]{3,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts))"
+    r"|toutefois|donc|ete|ensuite|encore|depuis|officiellement|discretement|rapidement"
+    r"|vite|une\s+nouvelle\s+fois|de\s+nouveau|a\s+nouveau)\s+)*(?P<pp>[a-z]{3,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts))"
     r"(?![\w])"
 )
 _PAST_EVENT_EN = re.compile(
@@ -793,7 +818,7 @@ _FORMER_PRE = _cue(
     r"et\s+non(?:\s+plus|\s+pas)?", r"non\s+plus", r"n'(?:est|etait|sont)\s+plus",
     r"ne\s+(?:sera|seront|pourra|pourront|serait)\s+(?:pas|plus)", r"abandonn\w+",
     r"l'ancien(?:ne)?\s+(?:calendrier|echeance|objectif|date|horizon|cible|promesse)",
-    r"(?:calendrier|echeance|objectif|date|horizon|cible|promesse|plan)\s+(?:initiale?|d'origine"
+    r"(?:calendrier|echeance|objectif|date|horizon|cible|promesse|plan|engagement)\s+(?:initiale?|d'origine"
     r"|de\s+depart|originel(?:le)?)", r"premier\s+calendrier",
     r"initially", r"originally", r"at\s+first",
     r"(?:prevue?s?|annoncee?s?|envisagee?s?|promise?s?|evoquee?s?)\s+un\s+temps",
@@ -808,7 +833,7 @@ _FORMER_PRE = _cue(
 )
 _FORMER_POST = _cue(
     r"(?:comme\s+)?(?:initialement|originellement)(?:\s+prevue?s?)?",
-    r"comme\s+(?:initialement\s+)?(?:prevu|annonce|promis)(?:\s+initialement)?",
+    r"comme\s+(?:prevu|annonce|promis)\s+(?:initialement|a\s+l'origine)",
     r"a\s+l'origine", r"au\s+depart",
     r"(?:est|sont|semble|semblent|parait|apparait|etait|devient|s'avere|se\s+revele)\s+"
     r"(?:(?:desormais|aujourd'hui|donc|deja|bel\s+et\s+bien|clairement|totalement)\s+)?"
@@ -828,11 +853,16 @@ _FORMER_POST = _cue(
     r"|over-ambitious|too\s+ambitious)", r"(?:was|were|has\s+been|have\s+been)\s+missed",
     r"will\s+not\s+be\s+met", r"won't\s+be\s+met", r"is\s+no\s+longer",
     r"as\s+(?:originally|initially)\s+(?:planned|promised|announced)",
-    r"(?:has|have|had|was|were)\s+(?:\w+\s+){0,2}?been\s+(?:abandoned|dropped|scrapped|missed"
-    r"|shelved)", r"(?:a|the)\s+(?:target|deadline|date|goal)\s+(?:\w+\s+){0,3}?(?:dropped"
+    r"(?:has|have|had|was|were)\s+(?:\w+\s+){0,2}?(?:been\s+)?(?:abandoned|dropped|scrapped|missed"
+    r"|shelved|ditched)", r"quietly\s+(?:dropped|ditched|scrapped|abandoned|shelved)",
+    r"(?:in\s+turn\s+)?evaporated",
+    r"(?:a|the)\s+(?:target|deadline|date|goal)\s+(?:\w+\s+){0,3}?(?:dropped"
     r"|scrapped|abandoned|missed)", r"(?:which|that)\s+(?:\w+\s+){0,2}?(?:dropped|scrapped"
     r"|abandoned|missed)",
     r"abandonnee?s?", r"enterree?s?", r"caduques?", r"oubliee?s?",
+    # "repoussée à 2025, avant d'être à son tour abandonnée"
+    r"avant\s+d'etre\s+(?:[\w']+\s+){0,3}?(?:abandonnee?s?|enterree?s?|oubliee?s?"
+    r"|repoussee?s?|reportee?s?|decalee?s?|jugee?s?\s+(?:intenable|irrealiste)s?)",
 )
 # A date that is the subject of a move: "la migration, prévue fin 2025, a été repoussée à 2026".
 _MOVED_POST = _cue(
@@ -953,6 +983,38 @@ _RETRO = re.compile(
     r"|avant\s+d'etre|puis|ensuite|auparavant|jusqu'ici|jusque-la|then|later|had|previously"
     r"|earlier|once)(?![\w])"
 )
+# A duration counted from a later event, not from today: "dans un délai de douze mois à
+# compter de la notification du marché", "within 18 months of the contract award".
+_COUNTED_FROM = re.compile(
+    r"\s*,?\s*(?:a\s+compter|a\s+partir|apres|suivant|des|une\s+fois|of|from|after|following"
+    r"|once|within)\s+(?:d[eu]\s+|d'|des\s+)?(?:la|le|l'|les|sa|son|ses|leur|the|its|their)?\s*"
+    r"(?:notification|attribution|signature|choix|selection|entree|designation|lancement"
+    r"|demarrage|debut|validation|publication|contrat|marche|award|signing|start|launch"
+    r"|contract|selection|decision|choice|appointment|hebergeur|titulaire|prestataire"
+    r"|provider|winner)"
+)
+# A past modal before a yearless date: "le HDH a dû renoncer, en janvier, à ...".
+_MODAL_PAST = re.compile(
+    r"(?<![\w'])(?:a|ont|avait|avaient)\s+(?:du|pu|voulu|su|had\s+to)\s+\w+|(?<![\w'])had\s+to\s+\w+"
+)
+# A promise named as such: a duration in it counts from when it was made.
+_PROMISE_NOUN = re.compile(
+    r"(?<![\w'])(?:promesses?|engagements?|promises?|pledges?|commitments?|vows?)(?![\w])"
+)
+# "s'engageait", "n'était": the imperfect after an elided pronoun
+_ELIDED_IMPERFECT = re.compile(r"(?<![\w])(?:s|n|l|qu|j)'\w{2,}(?<!r)ai(?:t|ent)(?![\w])")
+_SINCE_BEFORE = re.compile(
+    r"(?<![\w'])(?:depuis|since|creee?s?\s+en|fondee?s?\s+en|created\s+in|founded\s+in"
+    r"|launched\s+in|lancee?s?\s+en)\s*\Z"
+)
+# Indirect speech: "le ministère a indiqué que la migration devait être achevée fin 2026"
+# (sequence of tenses), not a former plan.
+_REPORTED_SPEECH = re.compile(
+    r"(?<![\w'])(?:a|ont)\s+(?:\w+\s+){0,2}?(?:indique|precise|confirme|annonce|affirme|assure"
+    r"|declare|explique|fait\s+savoir|souligne|ecrit|repete)(?![\w])[^.!?]*?(?<![\w'])qu[e']"
+    r"[^.!?]*\Z"
+)
+_BARE_YEAR = re.compile(r"(?<![\w,.])20[0-4]\d(?![\w,.]\d|\w)")
 # "fin 2022, puis 2025": nothing but the connector between the two dates
 _SEQUENCE = re.compile(
     r"\s*,?\s*(?:puis|ensuite|then|later)\s*,?\s*(?:(?:en|a|pour|to|for|in)\s+)?$"
@@ -1055,6 +1117,7 @@ class _Atom:
     retro: tuple[int, int] | None = None  # where its sentence tells the story's past
     offset: int = 0  # its sentence's offset
     sentence_end: int = 0
+    free_rel: bool = False  # a duration anchored on ``published`` for want of a past date
 
 
 # ------------------------------------------------------------------------------------------
@@ -1130,7 +1193,10 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
                                     s_start, s_end, inherited_interim, hits):
             atom.offset, atom.sentence_end = s_start, s_end
             judged.append(atom)
+    _anchor_retold(judged, atoms, folded, published)
+    judged = [a for a in judged if a.deadline is not None]
     _reconcile(judged)
+    judged = _drop_relative_twins(judged)
 
     found: list[Deadline] = []
     seen: set[tuple[date, str]] = set()
@@ -1594,6 +1660,7 @@ def _judge_sentence(text: str, folded: str, lang: str, published: date, atoms: l
                                                                   and atom.role == "current"):
             # "fin 2022, puis 2025, puis fin 2026": each step superseded by the next
             atom.role, atom.cue, atom.strong_cue = "former", (atom.end, kept[i + 1].mod_start), True
+    _apposition_subject(kept, folded, s_end, hits)
     judged = [a for a in kept if a.deadline is not None and not (
         a.deadline < published and a.role != "former"
         and not _missed_target(a, folded, hits, s_start))]
@@ -1615,9 +1682,13 @@ def _reconcile(atoms: list[_Atom]) -> None:
     plain = [a for a in atoms if a.role == "current" and a.bound is None and a.scope is None
              and a.deadline is not None]
     if plain:
-        head = plain[0]
+        # a target stated in a sentence telling the past ("had said in February that ...")
+        # yields the head to one stated plainly
+        head = next((a for a in plain if not a.retro), plain[0])
         head_key = (head.deadline or date.max, head.precision)
-        for atom in plain[1:]:
+        for atom in plain:
+            if atom is head:
+                continue
             key = (atom.deadline or date.max, atom.precision)
             if atom.retro and key[0] < head_key[0] and not same_target(key, head_key):
                 atom.role, atom.cue = "former", atom.retro
@@ -1697,6 +1768,9 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
     """Whether the date belongs to something other than the migration's target."""
     if _intro_is(atom.intro, _PAST_INTROS):
         return True
+    if atom.period.kind == "rel" and _COUNTED_FROM.match(folded, atom.end,
+                                                         min(s_end, atom.end + 60)):
+        return True  # counted from an event to come: not anchored on ``published``
     if _LEGAL_BEFORE.search(folded, max(s_start, atom.start - 60), atom.mod_start):
         return True  # "l'arrêté du 9 octobre 2020", "le rapport de juin 2024"
     clause_lo = max(s_start, atom.start - _WINDOW)
@@ -1705,6 +1779,9 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
         clause_lo = clause[1]
     lo = max(left, clause_lo)
     nearest = _nearest_left(hits, _COMPETING, lo, atom.start)
+    ends = hits["contract"].last(lo, atom.mod_start)
+    if ends is not None and ends[1] > atom.start:
+        return True  # "l'autorisation arrive à échéance fin 2026": the introducer is its end
     event_pp = hits["event_pp"].last(lo, atom.start)
     if event_pp is not None and atom.start - event_pp[1] <= 25 and (
             nearest is None or event_pp[1] >= nearest[1][1]):
@@ -1721,6 +1798,10 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
         return True
     if _other_subject(atom, text, folded, left, s_start, s_end, hits):
         return True
+    if atom.period.year is None and atom.period.kind in ("day", "month", "season") and \
+            _MODAL_PAST.search(folded, max(lo, atom.start - 50), atom.start) and \
+            not _intro_is(atom.intro, _FUTURE_INTROS):
+        return True  # "a dû renoncer, en janvier, à sa demande": when that happened
     if atom.deadline is not None and (atom.deadline.year <= published.year
                                       or atom.period.year is None):
         if _past_event(atom, text, folded, lang, lo, clause_lo, min(right, s_end), hits):
@@ -1816,6 +1897,9 @@ def _set_role(atom: _Atom, folded: str, left: int, right: int, hits: dict[str, _
         hit = hits[name].last(lo, hi)
         if hit is not None and negation_framed and folded.startswith(("ne ", "n'"), hit[0]):
             continue  # the negation of "ne ... pas avant 2026" makes the bound, not a former
+        if hit is not None and name == "former_pre" and folded.startswith("devai", hit[0]) and \
+                _REPORTED_SPEECH.search(folded, max(0, hit[0] - 160), hit[0]):
+            continue  # "a indiqué que la migration devait être achevée fin 2026": reported now
         if hit is not None and name == "shift" and (
                 atom.start - hit[1] > 30 or "," in folded[hit[1]:atom.start]):
             continue  # "was pushed back once already, in 2022": when, not to when
@@ -1946,6 +2030,7 @@ def _anchor_relatives(kept: list[_Atom], atoms: list[_Atom], published: date) ->
                 continue
             base = date(anchor_day.year, anchor_day.month, 1)
         else:
+            atom.free_rel = True
             continue
         end = _add_months(base, atom.period.index)
         atom.deadline = _month_end(end.year, end.month)
@@ -1955,3 +2040,99 @@ def _anchor_relatives(kept: list[_Atom], atoms: list[_Atom], published: date) ->
 def _missed(atom: _Atom, published: date, anchor: _Atom) -> None:
     if atom.deadline is not None and atom.deadline < published and atom.role == "current":
         atom.role, atom.cue = "former", atom.cue or (anchor.start, anchor.end)
+
+
+def _apposition_subject(kept: list[_Atom], folded: str, s_end: int,
+                        hits: dict[str, _Hits]) -> None:
+    """"L'objectif de 2025, fixé après l'abandon de l'échéance de fin 2022, ne sera pas
+    tenu": the verdict after the closing comma is about the subject's date, the first of the
+    sentence, not only about the date nearest to it."""
+    if len(kept) < 2:
+        return
+    first = kept[0]
+    if first.strong_cue or first.role != "current" or first.bound or first.scope:
+        return
+    if not folded.startswith(",", first.end) and not folded[first.end:first.end + 3].lstrip(
+            " ").startswith(","):
+        return
+    post = hits["former_post"].first(kept[-1].end, min(s_end, kept[-1].end + 40))
+    if post is None or not folded[kept[-1].end:post[0]].rstrip().endswith(","):
+        return
+    if folded.count(",", first.end, post[0]) < 2 or post[0] - first.end > 250:
+        return
+    first.role, first.cue, first.cue_kind, first.strong_cue = "former", post, "post", True
+
+
+def _anchor_retold(judged: list[_Atom], atoms: list[_Atom], folded: str,
+                   published: date) -> None:
+    """A duration with no past date in its sentence, in a promise retold ("la promesse de
+    quitter Microsoft sous deux ans", "Véran s'était engagé à migrer dans un délai de deux
+    ans"), counts from the nearest past date before it in its paragraph. Retold in a past
+    tense with no such date, it is dropped: never a target counted from ``published``."""
+    for atom in judged:
+        if not atom.free_rel or atom.deadline is None:
+            continue
+        lo = max(atom.offset, atom.start - 160)
+        # told in a past tense (imperfect, pluperfect, "then", "had"): a story's past;
+        # a promise noun ("la promesse de ...") may be old or new: anchored only when a past
+        # date stands before it; a passé composé ("s'est engagé") is news: left as it is
+        retold = _RETRO.search(folded, atom.offset, atom.sentence_end) is not None or \
+            _ELIDED_IMPERFECT.search(folded, atom.offset, atom.sentence_end) is not None
+        promise = _PROMISE_NOUN.search(folded, lo, atom.start)
+        if promise is None and not retold:
+            continue
+        para = folded.rfind("\n\n", 0, atom.start) + 1
+        para = max(para, atom.start - 3000)
+        best: tuple[int, date, str] | None = None
+        for other in atoms:
+            if other.start >= atom.start:
+                break
+            if other.start < para or other.deadline is None or other.deadline >= published:
+                continue
+            if other.period.kind not in ("month", "day", "year") or _intro_is(
+                    other.intro, _TARGET_INTROS + _PAST_INTROS):
+                continue
+            best = (other.start, other.deadline, other.period.kind)
+        inside = [(a.start, a.end) for a in atoms if para <= a.start < atom.start]
+        for m in _BARE_YEAR.finditer(folded, para, atom.start):
+            year = int(m.group(0))
+            if any(lo <= m.start() < hi for lo, hi in inside):
+                continue  # the year of a date phrase already weighed above
+            if _SINCE_BEFORE.search(folded, max(0, m.start() - 16), m.start()):
+                continue  # "depuis 2019", "créé en 2019": not when the promise was made
+            if year < published.year and (best is None or m.start() > best[0]):
+                best = (m.start(), date(year, 12, 31), "year")
+        if best is None:
+            if retold:
+                atom.deadline = None
+            continue
+        _, day, kind = best
+        if kind == "year":
+            end = _add_months(date(day.year, 7, 1), atom.period.index)
+            atom.deadline, atom.precision = date(end.year, 12, 31), "year"
+        else:
+            end = _add_months(date(day.year, day.month, 1), atom.period.index)
+            atom.deadline, atom.precision = _month_end(end.year, end.month), "month"
+        if atom.deadline < published and atom.role == "current":
+            atom.role, atom.cue = "former", atom.cue or (atom.start, atom.end)
+
+
+def _drop_relative_twins(atoms: list[_Atom]) -> list[_Atom]:
+    """A duration ("within two years") and a calendar phrase ("by the end of 2022") that
+    name the same target: the calendar phrase is kept, and it takes the duration's former
+    role when the promise is told as over."""
+    calendar_atoms = [a for a in atoms if a.period.kind != "rel" and a.deadline is not None]
+    kept: list[_Atom] = []
+    for atom in atoms:
+        if atom.period.kind == "rel" and atom.deadline is not None and atom.bound is None:
+            twins = [c for c in calendar_atoms if c.bound is None and c.scope == atom.scope
+                     and same_target((c.deadline or date.max, c.precision),
+                                     (atom.deadline, atom.precision))]
+            if twins:
+                if atom.role == "former":
+                    for twin in twins:
+                        if twin.role == "current" and not twin.strong_cue:
+                            twin.role, twin.cue = "former", atom.cue
+                continue
+        kept.append(atom)
+    return kept
