@@ -116,8 +116,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
-from hdhwatch.providers import _document
 from hdhwatch.records import Deadline, Shift
+from hdhwatch.textutil import document
 
 __all__ = ["find_deadlines", "period_end", "reported_shift", "same_target"]
 
@@ -1139,7 +1139,7 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
         published = published.date()
     # classify() has just run find_providers and find_frames on this text: their folded
     # text and sentence index are reused (one cache keyed by the text).
-    doc = _document(text)
+    doc = document(text)
     folded = doc.folded
     lang = _language(folded, language)
     split = doc.sentences

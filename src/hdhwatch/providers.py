@@ -11,7 +11,6 @@ into sentences once, for both: ``classify`` calls them on the same text.
 
 from __future__ import annotations
 
-import bisect
 import re
 import tomllib
 from collections.abc import Mapping
@@ -22,7 +21,7 @@ from typing import Any
 
 from hdhwatch.errors import ConfigError
 from hdhwatch.records import FrameMention, ProviderMention
-from hdhwatch.textutil import WordPattern, fold_fast, sentences
+from hdhwatch.textutil import Document, WordPattern, document, fold_fast
 
 DEFAULT_PROVIDERS_PATH = Path(__file__).resolve().parents[2] / "config" / "providers.toml"
 
@@ -261,35 +260,7 @@ def _prefix_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")")
 
 
-class _Text:
-    """A text with its folded form and sentence index, computed once per call."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.folded = fold_fast(text)
-        self.sentences = sentences(text) or [(0, text)]
-        self.starts = [start for start, _ in self.sentences]
-
-    def sentence_index(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self.starts, offset) - 1)
-
-    def span(self, index: int) -> tuple[int, int]:
-        start, sentence = self.sentences[index]
-        return start, start + len(sentence)
-
-    def window(self, index: int, radius: int) -> str:
-        lo = max(0, index - radius)
-        hi = min(len(self.sentences) - 1, index + radius)
-        return self.folded[self.span(lo)[0] : self.span(hi)[1]]
-
-
-@lru_cache(maxsize=2)
-def _document(text: str) -> _Text:
-    # find_providers and find_frames run on the same text, one after the other.
-    return _Text(text)
-
-
-def _accepted(doc: _Text, rule: AliasRule, start: int, end: int) -> bool:
+def _accepted(doc: Document, rule: AliasRule, start: int, end: int) -> bool:
     if not rule.guarded:
         return True
     text, folded = doc.text, doc.folded
@@ -339,7 +310,7 @@ def find_providers(
     overlap ("Microsoft Azure" and "Azure"), the longer accepted one wins.
     """
     catalog = catalog or default_catalog()
-    doc = _document(text)
+    doc = document(text)
     candidates: list[tuple[int, int, str]] = []
     for matcher in _matchers(catalog):
         for match in matcher.pattern.finditer(doc.folded):
@@ -450,7 +421,7 @@ _GLUE = re.compile(r"[\s(),\-–—:«»\"]*")
 
 def find_frames(text: str) -> tuple[FrameMention, ...]:
     """The certifications and legal frames the text names, sorted by first mention."""
-    doc = _document(text)
+    doc = document(text)
     spans: dict[str, list[tuple[int, int]]] = {}
     for frame in _FRAMES:
         for match in frame.pattern.finditer(doc.folded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -145,3 +146,32 @@ class WordPattern:
         article spares scanning each of its sentences.
         """
         return self._body.search(text) is not None
+
+
+class Document:
+    """A text with its folded form and sentence index, computed once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = fold_fast(text)
+        self.sentences = sentences(text) or [(0, text)]
+        self.starts = [start for start, _ in self.sentences]
+
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def span(self, index: int) -> tuple[int, int]:
+        start, sentence = self.sentences[index]
+        return start, start + len(sentence)
+
+    def window(self, index: int, radius: int) -> str:
+        lo = max(0, index - radius)
+        hi = min(len(self.sentences) - 1, index + radius)
+        return self.folded[self.span(lo)[0] : self.span(hi)[1]]
+
+
+@lru_cache(maxsize=2)
+def document(text: str) -> Document:
+    """The text's Document, shared by the stages that classify one article in turn
+    (providers, frames, deadlines) so that it is folded and split once."""
+    return Document(text)
