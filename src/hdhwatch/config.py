@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -93,9 +93,6 @@ class Settings:
 
         known = ", ".join(s.name for s in self.sources)
         raise UnknownSource(f"no source named {name!r}; known sources: {known}")
-
-    def with_sources(self, sources: tuple[SourceConfig, ...]) -> Settings:
-        return replace(self, sources=sources)
 
 
 def parse_duration(value: str | int | float) -> timedelta:

@@ -120,10 +120,6 @@ class Article(Base):
         back_populates="article", cascade="all, delete-orphan", order_by="DeadlineStatement.offset"
     )
 
-    @property
-    def published_day(self) -> date | None:
-        return self.published_at.date() if self.published_at else None
-
 
 class ArticleUrl(Base):
     """Every URL an article was reached at (canonicalised), so none is fetched twice."""

@@ -72,11 +72,6 @@ class Deadline:
     bound: str | None = None  # "not_before" for a lower bound
     scope: str | None = None  # "interim" for an interim step
 
-    @property
-    def is_target(self) -> bool:
-        """A current, full-migration, non-bound statement: what the timeline follows."""
-        return self.role == "current" and self.bound is None and self.scope is None
-
 
 @dataclass(frozen=True)
 class Shift:

@@ -38,15 +38,21 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
-def unaccent(text: str) -> str:
-    """Accent-insensitive form for search: folded, not length-preserving-sensitive."""
-    return fold(text)
-
-
 # A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) and
 # whitespace, or at a paragraph break. Abbreviations common in French press are kept.
 _ABBREVIATIONS = (
-    "M.", "MM.", "Mme.", "Dr.", "St.", "p.", "n°.", "cf.", "etc.", "vol.", "av.", "J.-C.",
+    "M.",
+    "MM.",
+    "Mme.",
+    "Dr.",
+    "St.",
+    "p.",
+    "n°.",
+    "cf.",
+    "etc.",
+    "vol.",
+    "av.",
+    "J.-C.",
 )
 _BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]?\s+(?=[«\"(\[]?\s?[A-ZÀ-ÖØ-Þ0-9«\"(\[])|\n\s*\n")
 
@@ -91,7 +97,7 @@ def fold_fast(text: str) -> str:
     parts: list[str] = []
     pos = 0
     for m in _NON_ASCII_RUN.finditer(text):
-        parts.append(text[pos:m.start()].lower().replace("`", "'"))
+        parts.append(text[pos : m.start()].lower().replace("`", "'"))
         for ch in m.group():
             folded = cache.get(ch)
             if folded is None:
