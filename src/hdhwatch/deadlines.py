@@ -111,7 +111,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -456,6 +456,34 @@ def _top_level_bar(pattern: str) -> bool:
         elif ch == "|" and depth == 0:
             return True
     return False
+
+
+# The literal text each pattern's matches open with, for the cues and cores whose every
+# branch opens on a letter or digit after a non-word character (see _word_start): such a
+# pattern can only match at the start of a word that opens with one of its heads. Keyed by
+# the pattern's source: hashing a compiled pattern hashes its whole program.
+_HEADS: dict[str, tuple[str, ...]] = {}
+_HEAD_STOP = frozenset("\\[](){}.*+?|^$")
+
+
+def _heads(alternatives: Sequence[str]) -> tuple[str, ...] | None:
+    """The literal opening of each branch ``_word_start`` makes, or None when a branch does
+    not open on a letter (it would then not be confined to word starts)."""
+    heads: list[str] = []
+    for alt in (b for a in alternatives for b in _expand_leading(a)):
+        first, second = alt[:1], alt[1:2]
+        if not (first.isalnum() and first.isascii() and second not in ("?", "*", "+", "{")
+                and not _top_level_bar(alt)):
+            return None
+        head = first
+        for i in range(1, len(alt)):
+            if alt[i] in _HEAD_STOP or alt[i + 1:i + 2] in ("?", "*", "+", "{"):
+                break
+            head += alt[i]
+        heads.append(head)
+    return tuple(heads)
+
+
 _E = r"(?![\w])"  # end of a word
 _YSPEC = (
     r"(?:\s*,?\s+(?:de\s+l'an(?:nee)?\s+|de\s+|d'|of\s+(?:the\s+year\s+)?)?(?P<y>" + _Y + r")"
@@ -470,10 +498,19 @@ _YSPEC = (
 )
 
 _DAY = r"(?P<d>\d(?<![\w]\d)\d?)(?:er|st|nd|rd|th)?"  # "1er", "30", "3rd"
-_MONTH_WORD = r"(?P<m>" + _word_start(sorted(_MONTHS, key=len, reverse=True)) + r")" + _E
-_NUM = _word_start([k.replace("-", r"[\s-]+") for k in sorted(_NUMBERS, key=len, reverse=True)]
-                   + [f"{d}\\d{{0,2}}" for d in range(10)])
-_ORD = _word_start(sorted(_ORDINALS, key=len, reverse=True))
+_MONTH_WORDS = sorted(_MONTHS, key=len, reverse=True)
+_MONTH_WORD = r"(?P<m>" + _word_start(_MONTH_WORDS) + r")" + _E
+_NUM_WORDS = [k.replace("-", r"[\s-]+") for k in sorted(_NUMBERS, key=len, reverse=True)] + [
+    f"{d}\\d{{0,2}}" for d in range(10)]
+_NUM = _word_start(_NUM_WORDS)
+_ORD_WORDS = sorted(_ORDINALS, key=len, reverse=True)
+_ORD = _word_start(_ORD_WORDS)
+_SEASON_WORDS = ["printemps", "automne", "hiver", "ete", "spring", "summer", "autumn", "fall",
+                 "winter"]
+_YEAREND_WORDS = [r"year[\s-]end", r"end[\s-]year"]
+_YEARUNIT_WORDS = ["annee", "an", "year"]
+_MONTHREL_WORDS = [r"mois\s+prochain", r"mois-ci", r"next\s+month", r"this\s+month",
+                   r"mois\s+en\s+cours", r"fin\s+du\s+mois", r"end\s+of\s+the\s+month"]
 # Each core opens with a literal (see _word_start): weekdays, "ce"/"cet", "the" are
 # introducers, looked for separately.
 _CORES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -497,22 +534,34 @@ _CORES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          + _E + _YSPEC),
         ("quartershort", r"(?P<k>[tq])(?<![\w].)(?P<o>[1-4])(?:\s*[-/']\s*|\s+)?(?P<y>" + _Y
          + r"|\d\d)" + _E),
-        ("season", r"(?P<s>" + _word_start(["printemps", "automne", "hiver", "ete", "spring",
-                                             "summer", "autumn", "fall", "winter"]) + r")"
+        ("season", r"(?P<s>" + _word_start(_SEASON_WORDS) + r")"
          + _E + _YSPEC + r"(?:\s*[-/]\s*(?P<yb>" + _Y + r")" + _E + r")?"),
         ("rentree", r"r(?<![\w]r)entree(?:\s+scolaire|\s+de\s+septembre)?" + _E + _YSPEC),
-        ("yearend", _word_start([r"year[\s-]end", r"end[\s-]year"]) + _E
+        ("yearend", _word_start(_YEAREND_WORDS) + _E
          + r"(?:\s+(?P<y>" + _Y + r")" + _E + r")?"),
-        ("yearunit", r"(?P<u>" + _word_start(["annee", "an", "year"]) + r")" + _E + _YSPEC),
+        ("yearunit", r"(?P<u>" + _word_start(_YEARUNIT_WORDS) + r")" + _E + _YSPEC),
         ("rel", r"(?P<a>" + _NUM + r")(?:\s*(?:a|ou|-|et|to|or)\s*(?P<b>" + _NUM
          + r"))?\s+(?:(?P<p>prochaine?s|next)\s+)?(?P<u>mois|ans?|annees?|months?|years?)"
          + _E + r"(?:\s+et\s+(?P<h>demie?))?"),
-        ("monthrel", _word_start([r"mois\s+prochain", r"mois-ci", r"next\s+month", r"this\s+month",
-                                  r"mois\s+en\s+cours", r"fin\s+du\s+mois",
-                                  r"end\s+of\s+the\s+month"]) + _E),
+        ("monthrel", _word_start(_MONTHREL_WORDS) + _E),
         ("year", r"(?P<y>2(?<![\w.,/']2)0[0-4]\d)(?![\w]|[.,/]\d|-(?!" + _Y + r"(?!\w))\d)"),
     )
 )
+# "\d" opens some cores: any decimal digit, not only ASCII ones ("٣٠/٠٦/٢٠٢٥")
+_DIGIT = "\\d"
+_DIGITS = (_DIGIT,)
+_CORE_HEADS: dict[str, tuple[str, ...] | None] = {
+    "num": _DIGITS, "daymonth": _DIGITS, "abbr": _DIGITS,
+    "monthday": _heads(_MONTH_WORDS), "month": _heads(_MONTH_WORDS),
+    "half": _heads(_ORD_WORDS), "quarter": _heads(_ORD_WORDS),
+    "halfshort": ("s1", "s2", "h1", "h2"),
+    "quartershort": ("t1", "t2", "t3", "t4", "q1", "q2", "q3", "q4"),
+    "season": _heads(_SEASON_WORDS), "rentree": ("rentree",), "yearend": _heads(_YEAREND_WORDS),
+    "yearunit": _heads(_YEARUNIT_WORDS), "rel": _heads(_NUM_WORDS),
+    "monthrel": _heads(_MONTHREL_WORDS),
+}
+_HEADS.update({pattern.pattern: heads for name, pattern in _CORES
+               if (heads := _CORE_HEADS.get(name))})
 # Every match of these cores holds one of these words: without them, no pass is needed.
 _CORE_WORDS = {
     "half": ("semestre", "half"),
@@ -631,7 +680,11 @@ _FUTURE_INTROS = _TARGET_INTROS + _BOUND_INTROS + _FUTURE_INTROS_EXTRA
 
 def _cue(*alternatives: str) -> re.Pattern[str]:
     # a cue ending in an apostrophe ("plutôt qu'", "au lieu d'") is followed by a word
-    return re.compile(_word_start(alternatives) + r"(?:(?<=')|(?![\w]))")
+    pattern = re.compile(_word_start(alternatives) + r"(?:(?<=')|(?![\w]))")
+    heads = _heads(alternatives)
+    if heads is not None:
+        _HEADS[pattern.pattern] = heads
+    return pattern
 
 
 # The sentence speaks of the HDH and its hosting (continuations aside).
@@ -1038,10 +1091,21 @@ class _Hits:
 
     __slots__ = ("spans", "starts")
 
-    def __init__(self, pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]]):
+    def __init__(self, pattern: re.Pattern[str], text: str, spans: list[tuple[int, int]],
+                 candidates: list[int] | None = None):
         self.spans: list[tuple[int, int]] = []
-        for lo, hi in spans:
-            self.spans.extend(m.span() for m in pattern.finditer(text, lo, hi))
+        if candidates is None:
+            for lo, hi in spans:
+                self.spans.extend(m.span() for m in pattern.finditer(text, lo, hi))
+        else:
+            # the same matches as finditer, tried only where one may start (ascending)
+            found = self.spans
+            for lo, hi in spans:
+                end = lo
+                for pos in candidates[bisect_left(candidates, lo):bisect_left(candidates, hi)]:
+                    if pos >= end and (m := pattern.match(text, pos, hi)) is not None:
+                        found.append(m.span())
+                        end = m.end()
         self.starts = [s for s, _ in self.spans]
 
     def last(self, lo: int, hi: int) -> tuple[int, int] | None:
@@ -1075,10 +1139,12 @@ class _Cues(dict[str, _Hits]):
     """
 
     def __init__(self, text: str,
-                 planned: dict[str, tuple[re.Pattern[str], list[tuple[int, int]]]]) -> None:
+                 planned: dict[str, tuple[re.Pattern[str], list[tuple[int, int]]]],
+                 candidates: dict[str, list[int]]) -> None:
         super().__init__()
         self._text = text
         self._planned = dict(planned)
+        self._candidates = candidates  # where each pattern of _HEADS may match
 
     def plan(self, planned: Iterable[tuple[str, tuple[re.Pattern[str],
                                                      list[tuple[int, int]]]]]) -> None:
@@ -1088,8 +1154,54 @@ class _Cues(dict[str, _Hits]):
 
     def __missing__(self, name: str) -> _Hits:
         pattern, regions = self._planned[name]
-        hits = self[name] = _Hits(pattern, self._text, regions)
+        candidates = self._candidates.get(pattern.pattern)
+        hits = self[name] = _Hits(pattern, self._text, regions, candidates)
         return hits
+
+
+_WORD = re.compile(r"\w+")
+# first three characters of a word -> the patterns that may match there (filled as met)
+_PATTERNS_AT: dict[str, tuple[str, ...]] = {}
+
+
+def _word_candidates(text: str) -> dict[str, list[int]]:
+    """For each pattern of ``_HEADS`` (by its source), the word starts of ``text`` that open
+    with one of its heads, ascending: three characters are compared, the pattern checks the
+    rest. One pass over the words stands for a pass of each pattern over every letter."""
+    out: dict[str, list[int]] = {source: [] for source in _HEADS}
+    table = _PATTERNS_AT
+    for m in _WORD.finditer(text):
+        pos = m.start()
+        key = text[pos:pos + 3]
+        sources = table.get(key)
+        if sources is None:
+            sources = tuple(source for source, heads in _HEADS.items()
+                            if _opens_with(key, heads))
+            if len(table) < 100_000:
+                table[key] = sources
+        for source in sources:
+            out[source].append(pos)
+    return out
+
+
+def _opens_with(key: str, heads: tuple[str, ...]) -> bool:
+    """Whether a word whose first three characters are ``key`` may open with a head."""
+    return any(key[:1].isdecimal() if h == _DIGIT else key.startswith(h) or h.startswith(key)
+               for h in heads)
+
+
+def _scan(pattern: re.Pattern[str], text: str,
+          candidates: dict[str, list[int]]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, tried only at the pattern's candidates when it has some."""
+    starts = candidates.get(pattern.pattern)
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for pos in starts:
+        if pos >= end and (m := pattern.match(text, pos)) is not None:
+            yield m
+            end = m.end()
 
 
 @dataclass
@@ -1151,7 +1263,8 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
     sent_starts = [s for s, _ in spans]
     sent_ends = [s + len(body) for s, body in spans]
 
-    atoms = _find_atoms(text, folded, lang, published, sent_starts, sent_ends)
+    candidates = _word_candidates(folded)
+    atoms = _find_atoms(text, folded, lang, published, sent_starts, sent_ends, candidates)
     if not atoms:
         return []
     by_sentence: dict[int, list[_Atom]] = {}
@@ -1167,7 +1280,7 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
     around = spans_of(dated | {i - 1 for i in dated if i})
     here = spans_of(dated)
     hits = _Cues(folded, {"topic": (_TOPIC, around), "timing": (_TIMING, here),
-                          "former_here": (_FORMER_PRE, here)})
+                          "former_here": (_FORMER_PRE, here)}, candidates)
     continuation: dict[int, bool] = {}
     for i in sorted(dated):
         if hits["topic"].first(sent_starts[i], sent_ends[i]) is not None:
@@ -1429,14 +1542,15 @@ def _dateparse(span: str, published: date, lang: str) -> date | None:
 
 
 def _find_atoms(text: str, folded: str, lang: str, published: date,
-                sent_starts: list[int], sent_ends: list[int]) -> list[_Atom]:
+                sent_starts: list[int], sent_ends: list[int],
+                candidates: dict[str, list[int]]) -> list[_Atom]:
     """Every date phrase, cores extended with their modifier and introducer, ranges linked."""
     raw: list[tuple[int, int, str, re.Match[str]]] = []
     for name, pattern in _CORES:
         words = _CORE_WORDS.get(name)
         if words is not None and not any(word in folded for word in words):
             continue  # a pass over the whole text that cannot find anything
-        for m in pattern.finditer(folded):
+        for m in _scan(pattern, folded, candidates):
             raw.append((m.start(), m.end(), name, m))
             if len(raw) > 4 * _MAX_ATOMS:
                 break
