@@ -542,7 +542,21 @@ def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     """
     from hdhwatch.demo import run_demo
 
-    run_demo(settings_of(ctx), port=port, echo=click.echo, verbose=verbose)
+    result = run_demo(settings_of(ctx), port=port, echo=click.echo, verbose=verbose)
+    click.echo(crawl_summary(result.summaries))
+    click.echo("")
+    click.echo(f"{len(result.articles)} demo articles in the store (newest first):")
+    click.echo(table(["id", "published", "outlet", "title"], [list(a) for a in result.articles]))
+    click.echo("")
+    click.echo(f"Mail ({result.mail_report}), written as .eml files to "
+               f"{result.settings.outbox_dir}:")
+    for path, subject in result.mail:
+        click.echo(f"  {path}  ({subject})")
+    if not result.mail:
+        click.echo("  none: no new shift and nothing new for a digest")
+    click.echo("")
+    click.echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID   ·   '
+               "hdhwatch timeline   ·   hdhwatch status")
 
 
 # --- output helpers ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hdhwatch.config import Settings, load_settings
@@ -57,14 +57,25 @@ def demo_settings(settings: Settings, base_url: str) -> Settings:
 DEMO_SUBSCRIBER = "lecteur.demo@hdhwatch.invalid"
 
 
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run did, for the CLI to show."""
+
+    settings: Settings  # the demo's settings (sources pointing at the local site)
+    summaries: list  # crawl.RunSummary, one per demo source
+    articles: list[tuple]  # (id, published day, outlet, title), newest first
+    mail_report: object  # outbox.SendReport
+    mail: list[tuple[Path, str]]  # (.eml written by this run, its subject)
+
+
 def run_demo(
     settings: Settings,
     *,
     port: int = 8765,
     echo: Callable[[str], None] = print,
     verbose: bool = False,
-) -> Settings:
-    from hdhwatch.cli import crawl_summary, table
+) -> DemoResult:
+    """Serve the demo site, crawl it into the store, write the mail a reader would get."""
     from hdhwatch.crawl import run_crawl
     from hdhwatch.db import open_database, utcnow
     from hdhwatch.query import ArticleFilter, list_articles
@@ -80,6 +91,7 @@ def run_demo(
             f"cannot serve the demo site on port {port} ({exc.strerror}); "
             "choose another with --port"
         ) from exc
+    db = None
     try:
         settings = demo_settings(settings, server.base_url)
         names = [s.name for s in settings.sources]
@@ -92,39 +104,25 @@ def run_demo(
             add_subscriber(session, DEMO_SUBSCRIBER, language="fr", alerts=True, digest="weekly")
         started = utcnow()
         summaries = run_crawl(settings, names, echo=echo if verbose else None)
-    finally:
-        server.stop()
-    echo(crawl_summary(summaries))
-    try:
         _queued, report = deliver(settings, db, utcnow())
         with db.session() as session:
             remove_subscriber(session, DEMO_SUBSCRIBER)
         with db.session() as session:
-            stored = list_articles(session, ArticleFilter(limit=None))
-            rows = [
-                [a.id, a.published_at.date() if a.published_at else "-", a.outlet, a.title]
-                for a in stored
+            articles = [
+                (a.id, a.published_at.date() if a.published_at else None, a.outlet, a.title)
+                for a in list_articles(session, ArticleFilter(limit=None))
                 if a.source and a.source.name in names
             ]
     finally:
-        db.close()
-    echo("")
-    echo(f"{len(rows)} demo articles in the store (newest first):")
-    echo(table(["id", "published", "outlet", "title"], rows))
-    echo("")
-    echo(f"Mail ({report}), written as .eml files to {settings.outbox_dir}:")
+        server.stop()
+        if db is not None:
+            db.close()
     written = sorted(
         p for p in settings.outbox_dir.glob("*.eml")
         if p.stat().st_mtime >= started.timestamp() - 1
     )
-    for path in written:
-        echo(f"  {path}  ({_subject(path)})")
-    if not written:
-        echo("  none: no new shift and nothing new for a digest")
-    echo("")
-    echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID   ·   '
-         "hdhwatch timeline   ·   hdhwatch status")
-    return settings
+    return DemoResult(settings, summaries, articles, report,
+                      [(path, _subject(path)) for path in written])
 
 
 def _subject(path: Path) -> str:
