@@ -254,3 +254,17 @@ def test_scrapy_crawl_works_from_the_checkout(site_root, make_settings):
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"{name}: fetched" in result.stdout and "new 7" in result.stdout
     assert counts(settings)["articles"] == 7
+
+
+def test_progress_reports_live_counts_on_a_fresh_database(site_root, make_settings):
+    slow = {f"/{p.relative_to(site_root)}": Rule(delay=0.3)
+            for p in site_root.glob("lecourrier-numerique/articles/*.html")}
+    with SiteServer(site_root, rules=slow) as server:
+        settings = make_settings(feed_source("lent", "lecourrier-numerique/feed.xml").replace(
+            "{{BASE}}", server.base_url))
+        seen: list[int] = []
+        summaries = run_crawl(
+            settings, progress=lambda runs: seen.append(sum(r.pages_fetched for r in runs)))
+    assert seen, "progress is reported while the crawl runs"
+    assert seen == sorted(seen), "counts only grow"
+    assert seen[-1] <= summaries[0].pages_fetched == 10

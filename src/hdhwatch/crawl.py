@@ -240,6 +240,18 @@ def run_crawl(
     if not sources:
         return []
     cmd = [sys.executable, "-m", "hdhwatch.crawler", *[s.name for s in sources]]
+    # Migrated before the child starts: progress reads never meet a missing schema,
+    # and one engine serves every read of this crawl.
+    db = open_database(settings.database_url)
+    try:
+        return _watch(settings, db, cmd, echo, progress, timeout)
+    finally:
+        db.close()
+
+
+def _watch(
+    settings: Settings, db: Database, cmd: list[str], echo, progress, timeout
+) -> list[RunSummary]:
     launched = utcnow() - timedelta(seconds=1)
     proc = subprocess.Popen(
         cmd,
@@ -259,9 +271,11 @@ def run_crawl(
             raise CrawlFailed(f"the crawl took longer than {timeout:.0f}s and was stopped")
         reader.join(1.0)
         if progress and proc.poll() is None:
-            progress(summaries_for_pid(settings, proc.pid, launched, mark=False))
+            with db.session() as session:
+                progress(summaries_for_pid(session, proc.pid, launched, mark=False))
     reader.join()
-    summaries = summaries_for_pid(settings, proc.pid, launched)
+    with db.session() as session:
+        summaries = summaries_for_pid(session, proc.pid, launched)
     if proc.returncode != 0 and not summaries:
         raise CrawlFailed(
             f"the crawl process failed (exit code {proc.returncode}):\n" + "".join(tail).rstrip()
@@ -277,37 +291,30 @@ def _drain(proc: subprocess.Popen, tail: deque[str], echo) -> None:
             echo(line.rstrip("\n"))
 
 
-def summaries_for_pid(
-    settings: Settings, pid: int, since: datetime, *, mark: bool = True
-) -> list[RunSummary]:
+def summaries_for_pid(session, pid: int, since: datetime, *, mark: bool = True) -> list[RunSummary]:
     """The runs of one crawl process; ``mark``: the process has ended, so runs it left
     'running' were interrupted."""
     from hdhwatch.models import CrawlRun, Source
 
-    db = open_database(settings.database_url, migrate=mark)
-    try:
-        with db.session() as session:
-            if mark:
-                store.mark_interrupted_runs(session)
-            rows = session.execute(
-                select(Source.name, CrawlRun)
-                .join(CrawlRun, CrawlRun.source_id == Source.id)
-                .where(CrawlRun.pid == pid, CrawlRun.started_at >= since)
-                .order_by(CrawlRun.id)
-            ).all()
-            return [
-                RunSummary(
-                    source=name,
-                    status=run.status,
-                    pages_fetched=run.pages_fetched,
-                    new_articles=run.new_articles,
-                    skipped=run.skipped,
-                    dropped=run.dropped,
-                    errors=dict(run.errors or {}),
-                    started_at=run.started_at,
-                    last_error=run.last_error,
-                )
-                for name, run in rows
-            ]
-    finally:
-        db.close()
+    if mark:
+        store.mark_interrupted_runs(session)
+    rows = session.execute(
+        select(Source.name, CrawlRun)
+        .join(CrawlRun, CrawlRun.source_id == Source.id)
+        .where(CrawlRun.pid == pid, CrawlRun.started_at >= since)
+        .order_by(CrawlRun.id)
+    ).all()
+    return [
+        RunSummary(
+            source=name,
+            status=run.status,
+            pages_fetched=run.pages_fetched,
+            new_articles=run.new_articles,
+            skipped=run.skipped,
+            dropped=run.dropped,
+            errors=dict(run.errors or {}),
+            started_at=run.started_at,
+            last_error=run.last_error,
+        )
+        for name, run in rows
+    ]
