@@ -24,14 +24,19 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "hdhwatch.jsonl"
 HOLDOUT = Path(__file__).resolve().parent / "corpus" / "holdout.jsonl"
 SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
 
+def eval_json(path: Path) -> dict:
+    """`hdhwatch eval PATH --json`, run as a user runs it."""
+    result = CliRunner().invoke(main, ["eval", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 FLOORS = {"relevance": 0.95, "providers": 0.95, "deadlines": 0.95, "shifts": 0.95}
 
 
 @pytest.fixture(scope="module")
 def corpus_report():
-    result = CliRunner().invoke(main, ["eval", str(CORPUS), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return eval_json(CORPUS)
 
 
 @pytest.mark.parametrize("task", sorted(FLOORS))
@@ -41,9 +46,7 @@ def test_corpus_floor(corpus_report, task):
 
 @pytest.fixture(scope="module")
 def holdout_report():
-    result = CliRunner().invoke(main, ["eval", str(HOLDOUT), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return eval_json(HOLDOUT)
 
 
 @pytest.mark.parametrize("task", sorted(FLOORS))
@@ -59,9 +62,7 @@ HOLDOUT2_FLOORS = {"relevance": 0.95, "providers": 0.95, "deadlines": 0.90, "shi
 
 @pytest.fixture(scope="module")
 def holdout2_report():
-    result = CliRunner().invoke(main, ["eval", str(HOLDOUT2), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return eval_json(HOLDOUT2)
 
 
 @pytest.mark.parametrize("task", sorted(HOLDOUT2_FLOORS))
