@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import text
 
-from hdhwatch import models  # noqa: F401  (registers the tables on the metadata)
 from hdhwatch.config import load_settings
-from hdhwatch.db import include_object, make_engine, metadata
+from hdhwatch.store import models  # noqa: F401  (registers the tables on the metadata)
+from hdhwatch.store.db import include_object, make_engine, metadata
 
 config = context.config
 url = config.attributes.get("url") or load_settings().database_url

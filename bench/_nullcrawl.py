@@ -3,10 +3,10 @@
 ``python bench/_nullcrawl.py SOURCE...`` runs in its own process (the Twisted
 reactor cannot be restarted), with hdhwatch's own Scrapy settings
 (``scrapers.settings``, built from the ``HDHWATCH_*`` environment the benchmark
-sets, exactly as ``python -m hdhwatch.crawler`` builds them): same robots.txt,
+sets, exactly as ``python -m hdhwatch.crawl.process`` builds them): same robots.txt,
 concurrency per domain, delay, AutoThrottle, middlewares, User-Agent and log
 level. Only the spider and the item pipeline differ: the feeds are parsed with
-the same ``hdhwatch.feeds.parse_feed``, every item link is fetched, and the
+the same ``hdhwatch.extract.parse_feed``, every item link is fetched, and the
 article responses are dropped on the floor.
 """
 
@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.settings import Settings as ScrapySettings
 
     from hdhwatch.config import load_settings
-    from hdhwatch.crawl import select_sources
-    from hdhwatch.feeds import parse_feed
+    from hdhwatch.crawl.run import select_sources
+    from hdhwatch.extract import parse_feed
 
     parser = argparse.ArgumentParser(prog="python bench/_nullcrawl.py")
     parser.add_argument("--log-level", default="INFO")

@@ -33,10 +33,10 @@ sys.path[:0] = [str(HERE), str(HERE.parent / "src")]
 import _corpus  # noqa: E402
 
 from hdhwatch.classify import classified_text, classify  # noqa: E402
-from hdhwatch.deadlines import find_deadlines, reported_shift  # noqa: E402
+from hdhwatch.classify.deadlines import find_deadlines, reported_shift  # noqa: E402
+from hdhwatch.classify.providers import default_catalog, find_frames, find_providers  # noqa: E402
+from hdhwatch.classify.relevance import assess_relevance  # noqa: E402
 from hdhwatch.extract import parse_article  # noqa: E402
-from hdhwatch.providers import default_catalog, find_frames, find_providers  # noqa: E402
-from hdhwatch.relevance import assess_relevance  # noqa: E402
 
 BASE = "https://www.example-presse.fr"
 WARM_UP = 5

@@ -9,7 +9,7 @@ each a distinct site to Scrapy's per-domain slots. Then, each in its own process
 
 (a) baseline: Scrapy alone (``_nullcrawl.py``), fetching every feed and article
     and doing nothing with them;
-(b) hdhwatch: ``hdhwatch.crawl.run_crawl`` → ``python -m hdhwatch.crawler``, which
+(b) hdhwatch: ``hdhwatch.crawl.run.run_crawl`` → ``python -m hdhwatch.crawl.process``, which
     fetches, extracts, filters on the watch terms, stores, classifies, and replays
     the timeline at the end, into a fresh SQLite file (or ``--database-url``).
 
@@ -50,7 +50,7 @@ sys.path[:0] = [str(HERE), str(CHECKOUT / "src")]
 import _corpus  # noqa: E402
 
 from hdhwatch.config import Settings, child_environment, load_settings  # noqa: E402
-from hdhwatch.sitesrv import SiteServer  # noqa: E402
+from hdhwatch.demo.sitesrv import SiteServer  # noqa: E402
 
 TARGET_RATIO = 0.5
 CRAWL_SETTINGS = (
@@ -142,7 +142,7 @@ def run_baseline(
 
 
 def run_hdhwatch(settings: Settings, servers: list[SiteServer]) -> tuple[dict, list]:
-    from hdhwatch.crawl import run_crawl
+    from hdhwatch.crawl.run import run_crawl
 
     window = Window(servers)
     summaries = run_crawl(settings, echo=window.line)
@@ -154,11 +154,11 @@ class StageTimer:
     functions it calls where it looks them up (restored by :meth:`restore`)."""
 
     STAGES = (
-        ("extract (parse_article)", "hdhwatch.crawl", "parse_article"),
-        ("watch terms", "hdhwatch.crawl", "matches_watch_terms"),
-        ("store (save_article)", "hdhwatch.store", "save_article"),
-        ("classify", "hdhwatch.analyse", "classify"),
-        ("persist classification", "hdhwatch.analyse", "persist_classification"),
+        ("extract (parse_article)", "hdhwatch.crawl.session", "parse_article"),
+        ("watch terms", "hdhwatch.crawl.session", "matches_watch_terms"),
+        ("store (save_article)", "hdhwatch.store.articles", "save_article"),
+        ("classify", "hdhwatch.pipeline", "classify"),
+        ("persist classification", "hdhwatch.pipeline", "persist_classification"),
     )
 
     def __init__(self) -> None:
@@ -195,7 +195,7 @@ def stage_breakdown(settings: Settings, site: Path, base_url: str, count: int) -
     one at a time, on a database of their own, timing each stage."""
     from dataclasses import replace
 
-    from hdhwatch.crawl import CrawlSession, Page
+    from hdhwatch.crawl.session import CrawlSession, Page
 
     url = f"sqlite:///{site.parent / 'data' / 'stages.sqlite3'}"
     settings = replace(settings, database_url=url)

@@ -38,12 +38,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from hdhwatch import report
-from hdhwatch.db import Database, open_database
-from hdhwatch.models import Article, DeadlineStatement, ProviderMention
-from hdhwatch.providers import default_catalog
-from hdhwatch.query import ArticleFilter, list_articles
-from hdhwatch.timeline import update_timeline
+from hdhwatch.classify.providers import default_catalog
+from hdhwatch.events.timeline import update_timeline
+from hdhwatch.read import report
+from hdhwatch.read.query import ArticleFilter, list_articles
+from hdhwatch.store.db import Database, open_database
+from hdhwatch.store.models import Article, DeadlineStatement, ProviderMention
 
 PG_ADMIN_URL = "postgresql://root@127.0.0.1:5432/test"
 BATCH = 1000

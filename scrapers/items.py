@@ -1,5 +1,5 @@
 """The one item the spiders yield: a fetched article page, handed to the library as is."""
 
-from hdhwatch.crawl import Page as PageItem
+from hdhwatch.crawl.session import Page as PageItem
 
 __all__ = ["PageItem"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hdhwatch.config import Settings, load_settings
-from hdhwatch.db import open_database
+from hdhwatch.store.db import open_database
 
 HERE = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("HDHWATCH_REQUIRE_SERVICES") == "1"
@@ -106,7 +106,7 @@ def make_settings(tmp_path: Path, sqlite_url: str):
 def demo_site():
     """The bundled demo site served on a free local port."""
     from hdhwatch.demo import DEMO_ROOT
-    from hdhwatch.sitesrv import SiteServer
+    from hdhwatch.demo.sitesrv import SiteServer
 
     with SiteServer(DEMO_ROOT) as server:
         yield server

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from test_report import fill_store
 
-from hdhwatch.cli import main  # registers the report commands (hdhwatch.cli_report)
+from hdhwatch.cli import main  # registers the report commands (hdhwatch.cli.report)
 from hdhwatch.evaluate import read_corpus
 
 

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from hdhwatch.config import child_environment
-from hdhwatch.crawl import run_crawl
-from hdhwatch.db import open_database
+from hdhwatch.crawl.run import run_crawl
 from hdhwatch.demo import DEMO_ROOT
-from hdhwatch.models import Article, ArticleUrl, CrawlRun
-from hdhwatch.sitesrv import Rule, SiteServer
+from hdhwatch.demo.sitesrv import Rule, SiteServer
+from hdhwatch.store.db import open_database
+from hdhwatch.store.models import Article, ArticleUrl, CrawlRun
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DEMO_SOURCES = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
@@ -190,7 +190,7 @@ def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, m
             feed_source("slow", "extra/slow.xml").replace("{{BASE}}", server.base_url)
         )
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hdhwatch.crawler", "slow"],
+            [sys.executable, "-m", "hdhwatch.crawl.process", "slow"],
             env=child_environment(settings),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from hdhwatch.db import (
+from hdhwatch.store.db import (
     alembic_config,
     current_revision,
     include_object,

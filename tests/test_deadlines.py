@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hdhwatch.deadlines import find_deadlines, period_end, reported_shift, same_target
+from hdhwatch.classify.deadlines import find_deadlines, period_end, reported_shift, same_target
 from hdhwatch.records import Deadline
 from hdhwatch.textutil import fold, fold_fast
 

@@ -14,9 +14,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from hdhwatch.analyse import analyse_article, reclassify_all
-from hdhwatch.models import Article, OutboxMessage, ShiftEvent, Subscriber
-from hdhwatch.notify import (
+from hdhwatch.channels.notify import (
     Attachment,
     compose_shift_alert,
     describe_target,
@@ -25,9 +23,11 @@ from hdhwatch.notify import (
     render_next_digest,
     shift_subject,
 )
+from hdhwatch.channels.subscribers import add_subscriber
+from hdhwatch.pipeline import analyse_article, reclassify_all
 from hdhwatch.records import Article as ArticleRecord
-from hdhwatch.store import save_article
-from hdhwatch.subscribers import add_subscriber
+from hdhwatch.store.articles import save_article
+from hdhwatch.store.models import Article, OutboxMessage, ShiftEvent, Subscriber
 
 MAIL = '\n[mail]\nfrom = "hdhwatch <alertes@hdhwatch.example>"\npublic_url = "https://hdhwatch.example"\n'
 
@@ -377,7 +377,7 @@ def invoke(settings, *args: str):
     from click.testing import CliRunner
 
     from hdhwatch.cli import main
-    from hdhwatch.cli_mail import register
+    from hdhwatch.cli.mail import register
 
     register(main)
     return CliRunner().invoke(main, list(args), obj={"settings": settings})

@@ -20,11 +20,8 @@ from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from hdhwatch.config import parse_smtp_url
-from hdhwatch.errors import DeliveryError
-from hdhwatch.models import DeadlineStatement, OutboxMessage, ShiftEvent
-from hdhwatch.notify import enqueue_shift_alerts
-from hdhwatch.outbox import (
+from hdhwatch.channels.notify import enqueue_shift_alerts
+from hdhwatch.channels.outbox import (
     POSSIBLY_SENT,
     POSSIBLY_SENT_TWICE,
     SENDING_LEASE,
@@ -32,9 +29,12 @@ from hdhwatch.outbox import (
     retry_delay,
     send_pending,
 )
+from hdhwatch.channels.subscribers import add_subscriber
+from hdhwatch.config import parse_smtp_url
+from hdhwatch.errors import DeliveryError
 from hdhwatch.records import Article as ArticleRecord
-from hdhwatch.store import save_article
-from hdhwatch.subscribers import add_subscriber
+from hdhwatch.store.articles import save_article
+from hdhwatch.store.models import DeadlineStatement, OutboxMessage, ShiftEvent
 
 T0 = datetime(2026, 2, 13, 8, 0, tzinfo=UTC)
 PASSWORD = "s3cret:Pa55-w0rd"
@@ -322,7 +322,7 @@ def test_without_a_server_messages_become_eml_files(database, settings):
 
 def test_send_command_prints_the_report(database, settings):
     from hdhwatch.cli import main
-    from hdhwatch.cli_mail import register
+    from hdhwatch.cli.mail import register
 
     register(main)
     settings = replace(settings, smtp=None)

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_report import fill_store
 
-from hdhwatch import report
 from hdhwatch.errors import PlotError
-from hdhwatch.plot import TITLE, category, plot_timeline, render_timeline, timeline_png_bytes
+from hdhwatch.read import report
+from hdhwatch.read.plot import TITLE, category, plot_timeline, render_timeline, timeline_png_bytes
 
 SVG = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hdhwatch.errors import ConfigError
-from hdhwatch.providers import (
+from hdhwatch.classify.providers import (
     DEFAULT_PROVIDERS_PATH,
     ProviderCatalog,
     default_catalog,
@@ -16,6 +15,7 @@ from hdhwatch.providers import (
     find_providers,
     load_providers,
 )
+from hdhwatch.errors import ConfigError
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
 

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from hdhwatch import store
 from hdhwatch.errors import QueryError
-from hdhwatch.query import ArticleFilter, get_article, list_articles, parse_day
+from hdhwatch.read.query import ArticleFilter, get_article, list_articles, parse_day
 from hdhwatch.records import Article as ArticleRecord
+from hdhwatch.store import articles as store
 
 ARTICLES = [
     (

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hdhwatch.providers import default_catalog, find_providers
-from hdhwatch.relevance import RELEVANT_POINTS, assess_relevance
+from hdhwatch.classify.providers import default_catalog, find_providers
+from hdhwatch.classify.relevance import RELEVANT_POINTS, assess_relevance
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
 

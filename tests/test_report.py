@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from hdhwatch import report, store
-from hdhwatch.analyse import analyse_article
+from hdhwatch.classify.providers import default_catalog, parse_providers
 from hdhwatch.evaluate import evaluate, read_corpus
 from hdhwatch.extract import content_hash
-from hdhwatch.models import Article
-from hdhwatch.providers import default_catalog, parse_providers
+from hdhwatch.pipeline import analyse_article
+from hdhwatch.read import report
 from hdhwatch.records import Article as ArticleRecord
+from hdhwatch.store import articles as store
+from hdhwatch.store.models import Article
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "hdhwatch.jsonl"
 # Three moves of the target (2022 → 2025 → 2026 → T1 2027), restatements that

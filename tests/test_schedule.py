@@ -13,6 +13,7 @@ import pytest
 
 from hdhwatch.config import child_environment
 from hdhwatch.demo import DEMO_ROOT
+from hdhwatch.demo.sitesrv import SiteServer
 from hdhwatch.schedule import (
     SchedulerAlreadyRunning,
     build_scheduler,
@@ -20,7 +21,6 @@ from hdhwatch.schedule import (
     serve,
     single_scheduler,
 )
-from hdhwatch.sitesrv import SiteServer
 
 SOURCES = """
 [[source]]
@@ -54,7 +54,7 @@ def test_a_second_scheduler_on_the_same_database_refuses_to_start(make_settings,
 
 
 def test_jobs_have_fixed_ids_and_survive_a_restart_without_copies(make_settings, db_url):
-    from hdhwatch.db import open_database
+    from hdhwatch.store.db import open_database
 
     settings = make_settings(SOURCES, database_url=db_url)
     open_database(db_url).close()
@@ -141,12 +141,12 @@ def test_run_crawls_what_is_due_then_nothing(make_settings):
 
 
 def test_status_counts_articles_classified_by_an_older_rule_set(make_settings, database):
-    from hdhwatch import store
     from hdhwatch.classify import CLASSIFIER_VERSION
-    from hdhwatch.db import utcnow
-    from hdhwatch.models import Article
     from hdhwatch.records import Article as ArticleRecord
     from hdhwatch.schedule import service_status
+    from hdhwatch.store import articles as store
+    from hdhwatch.store.db import utcnow
+    from hdhwatch.store.models import Article
 
     settings = make_settings(SOURCES, database_url=database.url)
     with database.session() as session:

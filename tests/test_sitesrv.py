@@ -23,10 +23,10 @@ import pytest
 
 import hdhwatch
 from hdhwatch.config import parse_sources
-from hdhwatch.sitesrv import Rule, SiteServer, content_type
+from hdhwatch.demo.sitesrv import Rule, SiteServer, content_type
 from hdhwatch.textutil import fold
 
-DEMO = Path(hdhwatch.__file__).parent / "demo_site"
+DEMO = Path(hdhwatch.__file__).parent / "demo" / "demo_site"
 ARTICLES = sorted(DEMO.glob("*/articles/*.html"))
 WATCH_TERMS = (
     "Health Data Hub",
@@ -264,7 +264,7 @@ def test_keeps_the_connection_alive_between_requests(serve):
 
 def test_runs_in_the_foreground_as_a_module(site_root):
     process = subprocess.Popen(
-        [sys.executable, "-m", "hdhwatch.sitesrv", str(site_root), "--port", "0"],
+        [sys.executable, "-m", "hdhwatch.demo.sitesrv", str(site_root), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

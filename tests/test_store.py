@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from hdhwatch import store
 from hdhwatch.config import SourceConfig
-from hdhwatch.db import open_database
-from hdhwatch.models import Article, ArticleUrl, CrawlRun
 from hdhwatch.records import Article as ArticleRecord
+from hdhwatch.store import articles as store
+from hdhwatch.store.db import open_database
+from hdhwatch.store.models import Article, ArticleUrl, CrawlRun
 
 SOURCE = SourceConfig(name="exemple", kind="feed", urls=("http://example.test/feed",))
 

@@ -8,15 +8,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
-from hdhwatch.models import OutboxMessage, Subscriber
-from hdhwatch.subscribers import (
+from hdhwatch.channels.subscribers import (
     add_subscriber,
     list_subscribers,
     normalize_address,
     remove_subscriber,
     unsubscribe,
 )
+from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
+from hdhwatch.store.models import OutboxMessage, Subscriber
 
 
 def test_adding_twice_updates_the_preferences(database):
@@ -113,7 +113,7 @@ def test_unsubscribing_by_token_stops_everything(database):
 @pytest.fixture
 def cli(make_settings, db_url):
     from hdhwatch.cli import main
-    from hdhwatch.cli_mail import register
+    from hdhwatch.cli.mail import register
 
     register(main)
     settings = make_settings(database_url=db_url)
@@ -151,7 +151,7 @@ def test_subscribers_commands(cli):
 )
 def test_every_mail_command_is_documented_with_an_example(command):
     from hdhwatch.cli import main
-    from hdhwatch.cli_mail import register
+    from hdhwatch.cli.mail import register
 
     register(main)
     result = CliRunner().invoke(main, [*command, "--help"], obj={"settings": None})

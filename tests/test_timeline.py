@@ -9,12 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from hdhwatch import store
-from hdhwatch.analyse import advance_timeline
-from hdhwatch.models import Article, ShiftCorroboration, ShiftEvent
+from hdhwatch.events.timeline import current_state, known_target
+from hdhwatch.pipeline import advance_timeline
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification, Deadline, Relevance
-from hdhwatch.timeline import current_state, known_target, persist_classification
+from hdhwatch.store import articles as store
+from hdhwatch.store.classifications import persist_classification
+from hdhwatch.store.models import Article, ShiftCorroboration, ShiftEvent
 
 
 def stated(*items: tuple) -> Classification:
@@ -132,7 +133,7 @@ def test_stored_events_are_the_replay(database):
 
 
 def test_relative_dates_are_anchored_on_the_day_in_paris_not_in_utc(database):
-    from hdhwatch.analyse import classify_stored
+    from hdhwatch.pipeline import classify_stored
 
     text = ("Le Health Data Hub quittera Azure : la migration de la plateforme vers un cloud "
             "souverain sera achevée d'ici la fin de l'année, a promis le ministère.")
@@ -151,7 +152,7 @@ def test_classify_all_twice_changes_nothing(database, make_settings):
 
     from hdhwatch.cli import main
     from hdhwatch.evaluate import read_corpus
-    from hdhwatch.models import DeadlineStatement, FrameMention, ProviderMention
+    from hdhwatch.store.models import DeadlineStatement, FrameMention, ProviderMention
 
     corpus = Path(__file__).resolve().parent / "corpus" / "hdhwatch.jsonl"
     for n, item in enumerate(read_corpus(corpus)[:40]):

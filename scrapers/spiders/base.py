@@ -12,7 +12,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_error
 
 from hdhwatch.config import load_settings
-from hdhwatch.crawl import CrawlSession, Page
+from hdhwatch.crawl.session import CrawlSession, Page
 from hdhwatch.errors import UnknownSource
 
 FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is killed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hdhwatch.errors import FeedError
-from hdhwatch.feeds import parse_feed
+from hdhwatch.extract import parse_feed
 
 from .base import SourceSpider
 

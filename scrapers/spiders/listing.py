@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hdhwatch.errors import FeedError
-from hdhwatch.feeds import parse_listing
+from hdhwatch.extract import parse_listing
 
 from .base import SourceSpider
 

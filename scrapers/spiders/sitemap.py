@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hdhwatch.errors import FeedError
-from hdhwatch.feeds import SitemapIndex, parse_sitemap
+from hdhwatch.extract import SitemapIndex, parse_sitemap
 
 from .base import SourceSpider
 

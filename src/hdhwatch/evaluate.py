@@ -181,7 +181,7 @@ class Report:
 # --- the timeline rule on labels ----------------------------------------------------------
 def expected_alerts(items: Iterable[Labelled]) -> list[tuple[str, str]]:
     """FORMAT.md's timeline rule applied to the labels alone."""
-    from hdhwatch.deadlines import same_target
+    from hdhwatch.classify.deadlines import same_target
 
     def same(a, b) -> bool:
         return a is not None and b is not None and same_target(a, b)
@@ -230,12 +230,12 @@ def _precision_of(expected: dict, day: str) -> str:
 # --- running the real pipeline ----------------------------------------------------------------
 def evaluate(items: list[Labelled], catalog=None) -> Report:
     """Feed the corpus through store → classify → timeline on a temporary database."""
-    from hdhwatch import store
-    from hdhwatch.analyse import analyse_article
-    from hdhwatch.db import open_database
     from hdhwatch.extract import content_hash, parse_article
-    from hdhwatch.models import Article
+    from hdhwatch.pipeline import analyse_article
     from hdhwatch.records import Article as ArticleRecord
+    from hdhwatch.store import articles as store
+    from hdhwatch.store.db import open_database
+    from hdhwatch.store.models import Article
 
     ordered = sorted(items, key=lambda i: i.published)
     raised: list[tuple[str, str]] = []
@@ -287,7 +287,7 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
 
 
 def _prediction(article) -> dict:
-    from hdhwatch.deadlines import reported_shift
+    from hdhwatch.classify.deadlines import reported_shift
 
     deadlines = []
     records = []

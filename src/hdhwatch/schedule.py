@@ -42,7 +42,7 @@ class SchedulerAlreadyRunning(HdhwatchError):
 # --- what a pass does -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class PassReport:
-    crawled: list = field(default_factory=list)  # crawl.RunSummary
+    crawled: list = field(default_factory=list)  # crawl.run.RunSummary
     queued_digests: int = 0
     sent: object | None = None  # outbox.SendReport
 
@@ -69,9 +69,9 @@ def run_pass(
 ) -> PassReport:
     """Crawl what is due (classification and shift detection run as articles are stored),
     queue the digests that are due, send the outbox."""
-    from hdhwatch import store
-    from hdhwatch.crawl import run_crawl
-    from hdhwatch.db import open_database, utcnow
+    from hdhwatch.crawl.run import run_crawl
+    from hdhwatch.store import articles as store
+    from hdhwatch.store.db import open_database, utcnow
 
     now = now or utcnow()
     db = open_database(settings.database_url)
@@ -97,8 +97,8 @@ def run_pass(
 
 def deliver(settings: Settings, db, now: datetime):
     """Queue the digests that are due, then send everything pending."""
-    from hdhwatch.notify import enqueue_digests
-    from hdhwatch.outbox import send_pending
+    from hdhwatch.channels.notify import enqueue_digests
+    from hdhwatch.channels.outbox import send_pending
 
     with db.session() as session:
         queued = enqueue_digests(session, settings, now)
@@ -107,8 +107,8 @@ def deliver(settings: Settings, db, now: datetime):
 
 # --- jobs (module-level functions: the job store keeps references, not code) -----------------
 def crawl_job(source_name: str) -> None:
-    from hdhwatch.crawl import run_crawl
-    from hdhwatch.db import open_database, utcnow
+    from hdhwatch.crawl.run import run_crawl
+    from hdhwatch.store.db import open_database, utcnow
 
     settings = load_settings()
     summaries = run_crawl(settings, [source_name])
@@ -123,7 +123,7 @@ def crawl_job(source_name: str) -> None:
         )
     db = open_database(settings.database_url)
     try:
-        from hdhwatch.outbox import send_pending
+        from hdhwatch.channels.outbox import send_pending
 
         send_pending(db, settings, now=utcnow())  # a shift alert goes out in this cycle
     finally:
@@ -131,8 +131,8 @@ def crawl_job(source_name: str) -> None:
 
 
 def send_job() -> None:
-    from hdhwatch.db import open_database, utcnow
-    from hdhwatch.outbox import send_pending
+    from hdhwatch.channels.outbox import send_pending
+    from hdhwatch.store.db import open_database, utcnow
 
     settings = load_settings()
     db = open_database(settings.database_url)
@@ -145,7 +145,7 @@ def send_job() -> None:
 
 
 def digest_job() -> None:
-    from hdhwatch.db import open_database, utcnow
+    from hdhwatch.store.db import open_database, utcnow
 
     settings = load_settings()
     db = open_database(settings.database_url)
@@ -166,7 +166,7 @@ def single_scheduler(settings: Settings) -> Iterator[None]:
         f"({url.render_as_string(hide_password=True)}); stop it first"
     )
     if url.get_backend_name() == "postgresql":
-        from hdhwatch.db import make_engine
+        from hdhwatch.store.db import make_engine
 
         engine = make_engine(settings.database_url)
         connection = engine.connect()
@@ -200,7 +200,7 @@ def build_scheduler(settings: Settings):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    from hdhwatch.db import make_engine
+    from hdhwatch.store.db import make_engine
 
     zone = ZoneInfo(settings.timezone)
     scheduler = BackgroundScheduler(
@@ -251,7 +251,7 @@ def serve(
     """Run the scheduler until SIGTERM/SIGINT (or ``stop``), then stop after the running job."""
     stop = stop or threading.Event()
     with single_scheduler(settings):
-        from hdhwatch.db import upgrade
+        from hdhwatch.store.db import upgrade
 
         upgrade(settings.database_url)
         scheduler, wanted = build_scheduler(settings)
@@ -303,8 +303,8 @@ class ServiceStatus:
 def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
     from sqlalchemy import func, select
 
-    from hdhwatch.models import CrawlRun, DeadlineStatement, OutboxMessage, Source
-    from hdhwatch.timeline import known_target
+    from hdhwatch.events.timeline import known_target
+    from hdhwatch.store.models import CrawlRun, DeadlineStatement, OutboxMessage, Source
 
     latest = {}
     rows = session.execute(
@@ -329,7 +329,7 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
                 errors,
             )
         )
-    from hdhwatch.outbox import UNSENT_STATUSES
+    from hdhwatch.channels.outbox import UNSENT_STATUSES
 
     pending = session.scalar(
         select(func.count())
@@ -356,7 +356,7 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
                 "title": article.title,
             }
     from hdhwatch.classify import CLASSIFIER_VERSION
-    from hdhwatch.models import Article
+    from hdhwatch.store.models import Article
 
     stale = session.scalar(
         select(func.count()).select_from(Article).where(

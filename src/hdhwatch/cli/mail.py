@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from hdhwatch.cli import handle_errors, open_db, settings_of, table
-from hdhwatch.subscribers import DIGESTS, LANGUAGES
+from hdhwatch.channels.subscribers import DIGESTS, LANGUAGES
+from hdhwatch.cli.output import handle_errors, open_db, settings_of, table
 
 
 @click.group()
@@ -44,7 +44,7 @@ def subscribers_add(ctx: click.Context, email: str, lang: str, digest: str,
 
     Example: hdhwatch subscribers add alice@example.org --lang en --digest daily
     """
-    from hdhwatch.subscribers import add_subscriber
+    from hdhwatch.channels.subscribers import add_subscriber
 
     with open_db(ctx).session() as session:
         subscriber = add_subscriber(session, email, language=lang, alerts=not no_alerts,
@@ -61,7 +61,7 @@ def subscribers_remove(ctx: click.Context, email: str) -> None:
 
     Example: hdhwatch subscribers remove alice@example.org
     """
-    from hdhwatch.subscribers import remove_subscriber
+    from hdhwatch.channels.subscribers import remove_subscriber
 
     with open_db(ctx).session() as session:
         remove_subscriber(session, email)
@@ -78,7 +78,7 @@ def subscribers_list(ctx: click.Context, fmt: str) -> None:
 
     Example: hdhwatch subscribers list --format json
     """
-    from hdhwatch.subscribers import list_subscribers
+    from hdhwatch.channels.subscribers import list_subscribers
 
     with open_db(ctx).session() as session:
         rows = [
@@ -109,15 +109,15 @@ def digest(ctx: click.Context, preview: bool, email: str | None, output: Path | 
 
     Example: hdhwatch digest --preview --to alice@example.org
     """
-    from hdhwatch.db import utcnow
-    from hdhwatch.errors import UnknownSubscriber
-    from hdhwatch.notify import (
+    from hdhwatch.channels.notify import (
         digest_start,
         digest_subscribers,
         enqueue_digests,
         render_next_digest,
     )
-    from hdhwatch.subscribers import get_subscriber
+    from hdhwatch.channels.subscribers import get_subscriber
+    from hdhwatch.errors import UnknownSubscriber
+    from hdhwatch.store.db import utcnow
 
     if output and not preview:
         raise click.UsageError("--output only goes with --preview")
@@ -166,7 +166,7 @@ def send(ctx: click.Context) -> None:
 
 
 def _send(ctx: click.Context) -> None:
-    from hdhwatch.outbox import send_pending
+    from hdhwatch.channels.outbox import send_pending
 
     settings = settings_of(ctx)
     report = send_pending(open_db(ctx), settings)

@@ -42,9 +42,9 @@ from urllib.parse import quote
 from sqlalchemy import select, update
 
 from hdhwatch.config import Settings, SmtpSettings
-from hdhwatch.db import Database, utcnow
 from hdhwatch.errors import DeliveryError
-from hdhwatch.models import OutboxMessage
+from hdhwatch.store.db import Database, utcnow
+from hdhwatch.store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 

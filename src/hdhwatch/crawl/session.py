@@ -1,37 +1,25 @@
-"""Crawling, library side: what a spider asks of hdhwatch, and how a crawl is launched.
+"""Crawling, library side: what a spider asks of hdhwatch.
 
 A ``CrawlSession`` belongs to one spider in one process. It opens the
 database, records a ``CrawlRun`` per source, answers "is this URL stored?",
 keeps conditional-GET validators, and turns a fetched page into a stored
 article (extract → watch terms → store → classify). Spiders and pipelines in
-``scrapers/`` only call it.
-
-``run_crawl`` launches the crawl in a subprocess: the Twisted reactor cannot
-be restarted, and a crash there must not take the caller down.
+``scrapers/`` only call it. ``crawl.run`` launches the process it runs in.
 """
 
 from __future__ import annotations
 
-import functools
 import os
-import subprocess
-import sys
 import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from hdhwatch import store
-from hdhwatch.config import Settings, SourceConfig, child_environment
-from hdhwatch.db import Database, open_database, utcnow
-from hdhwatch.errors import CrawlFailed, ExtractionError, OffTopic
+from hdhwatch.config import Settings, SourceConfig
+from hdhwatch.errors import ExtractionError, OffTopic
 from hdhwatch.extract import canonical_url, content_hash, parse_article
-from hdhwatch.notify import enqueue_shift_alerts
 from hdhwatch.records import Article
+from hdhwatch.store import articles as store
+from hdhwatch.store.db import Database, open_database
 from hdhwatch.textutil import fold_fast
 
 
@@ -84,7 +72,9 @@ class CrawlSession:
         self._lock = threading.Lock()
         # Called with the session and the new shift events, in the same transaction:
         # the notifier queues its messages there (a transactional outbox).
-        self.on_shifts = functools.partial(enqueue_shift_alerts, settings=settings)
+        from hdhwatch.pipeline import shift_alerts
+
+        self.on_shifts = shift_alerts(settings)
 
     # lifecycle -------------------------------------------------------------
     def open(self) -> None:
@@ -108,7 +98,7 @@ class CrawlSession:
                     store.set_validators(session, self._source_ids[name], url, etag, modified)
         if any(c.new_articles for c in self.counts.values()):
             # Once per crawl, so the new articles are replayed in publication order.
-            from hdhwatch.analyse import advance_timeline
+            from hdhwatch.pipeline import advance_timeline
 
             with self.db.session() as session:
                 advance_timeline(session, self.on_shifts)
@@ -192,8 +182,8 @@ class CrawlSession:
 
     def _after_store(self, session, article_id: int) -> None:
         """Classify the article and move the timeline in the transaction that stores it."""
-        from hdhwatch.analyse import analyse_article
-        from hdhwatch.providers import default_catalog
+        from hdhwatch.classify.providers import default_catalog
+        from hdhwatch.pipeline import analyse_article
 
         analyse_article(
             session,
@@ -201,120 +191,3 @@ class CrawlSession:
             default_catalog(self.settings.providers_path),
             move_timeline=False,
         )
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    source: str
-    status: str
-    pages_fetched: int
-    new_articles: int
-    skipped: int
-    dropped: int
-    errors: dict[str, int] = field(default_factory=dict)
-    started_at: datetime | None = None
-    last_error: str | None = None
-
-
-def select_sources(settings: Settings, names: Sequence[str] = ()) -> list[SourceConfig]:
-    """The named sources (any state), or every enabled one."""
-    if names:
-        return [settings.source(name) for name in names]
-    return [s for s in settings.sources if s.enabled]
-
-
-def run_crawl(
-    settings: Settings,
-    names: Sequence[str] = (),
-    *,
-    echo: Callable[[str], None] | None = None,
-    progress: Callable[[list[RunSummary]], None] | None = None,
-    timeout: float | None = None,
-) -> list[RunSummary]:
-    """Crawl the sources in a subprocess and return one summary per source.
-
-    ``echo`` receives the crawler's log lines; ``progress`` the counts so far,
-    about once a second (the crawler saves them every few pages).
-    """
-    sources = select_sources(settings, names)
-    if not sources:
-        return []
-    cmd = [sys.executable, "-m", "hdhwatch.crawler", *[s.name for s in sources]]
-    # Migrated before the child starts: progress reads never meet a missing schema,
-    # and one engine serves every read of this crawl.
-    db = open_database(settings.database_url)
-    try:
-        return _watch(settings, db, cmd, echo, progress, timeout)
-    finally:
-        db.close()
-
-
-def _watch(
-    settings: Settings, db: Database, cmd: list[str], echo, progress, timeout
-) -> list[RunSummary]:
-    launched = utcnow() - timedelta(seconds=1)
-    proc = subprocess.Popen(
-        cmd,
-        env=child_environment(settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        errors="replace",
-    )
-    tail: deque[str] = deque(maxlen=40)
-    reader = threading.Thread(target=_drain, args=(proc, tail, echo), daemon=True)
-    reader.start()
-    started = time.monotonic()
-    while proc.poll() is None:
-        if timeout is not None and time.monotonic() - started > timeout:
-            proc.kill()
-            raise CrawlFailed(f"the crawl took longer than {timeout:.0f}s and was stopped")
-        reader.join(1.0)
-        if progress and proc.poll() is None:
-            with db.session() as session:
-                progress(summaries_for_pid(session, proc.pid, launched, mark=False))
-    reader.join()
-    with db.session() as session:
-        summaries = summaries_for_pid(session, proc.pid, launched)
-    if proc.returncode != 0 and not summaries:
-        raise CrawlFailed(
-            f"the crawl process failed (exit code {proc.returncode}):\n" + "".join(tail).rstrip()
-        )
-    return summaries
-
-
-def _drain(proc: subprocess.Popen, tail: deque[str], echo) -> None:
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        tail.append(line)
-        if echo:
-            echo(line.rstrip("\n"))
-
-
-def summaries_for_pid(session, pid: int, since: datetime, *, mark: bool = True) -> list[RunSummary]:
-    """The runs of one crawl process; ``mark``: the process has ended, so runs it left
-    'running' were interrupted."""
-    from hdhwatch.models import CrawlRun, Source
-
-    if mark:
-        store.mark_interrupted_runs(session)
-    rows = session.execute(
-        select(Source.name, CrawlRun)
-        .join(CrawlRun, CrawlRun.source_id == Source.id)
-        .where(CrawlRun.pid == pid, CrawlRun.started_at >= since)
-        .order_by(CrawlRun.id)
-    ).all()
-    return [
-        RunSummary(
-            source=name,
-            status=run.status,
-            pages_fetched=run.pages_fetched,
-            new_articles=run.new_articles,
-            skipped=run.skipped,
-            dropped=run.dropped,
-            errors=dict(run.errors or {}),
-            started_at=run.started_at,
-            last_error=run.last_error,
-        )
-        for name, run in rows
-    ]

@@ -1,4 +1,4 @@
-"""The timeline: persisted classifications, the known target, and shift events.
+"""The timeline: the known target and shift events (``store.classifications`` persists statements).
 
 The timeline is replayed from the stored statements in publication order (not
 crawl order, so an old article crawled late cannot reverse it), with exactly
@@ -23,63 +23,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hdhwatch.db import utcnow
-from hdhwatch.deadlines import same_target
-from hdhwatch.models import (
+from hdhwatch.classify.deadlines import same_target
+from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
-    FrameMention,
-    ProviderMention,
     ShiftCorroboration,
     ShiftEvent,
 )
-from hdhwatch.records import Classification
 
 Target = tuple[date, str]  # (deadline, precision)
-
-
-def persist_classification(session: Session, article: Article, result: Classification) -> None:
-    """Replace what was stored about this article with ``result`` (idempotent).
-
-    Rows go in as one multi-row insert per table: a crawl persists every new
-    article's classification in its write transaction. An article never
-    classified has nothing to delete.
-    """
-    if article.classified_at is not None:
-        for model in (ProviderMention, FrameMention, ShiftCorroboration, DeadlineStatement):
-            session.execute(delete(model).where(model.article_id == article.id))
-        session.expire(article, ["providers", "frames", "deadlines"])
-    article.relevant = result.relevance.relevant
-    article.relevance_score = result.relevance.score
-    article.relevance_reasons = list(result.relevance.reasons)
-    article.classified_at = utcnow()
-    article.classifier_version = result.version
-    rows = {
-        ProviderMention: [
-            dict(article_id=article.id, provider=p.name, count=p.count, sentence=p.sentence,
-                 offset=p.offset, alias=p.alias)
-            for p in result.providers
-        ],
-        FrameMention: [
-            dict(article_id=article.id, frame=f.name, count=f.count, sentence=f.sentence,
-                 offset=f.offset)
-            for f in result.frames
-        ],
-        DeadlineStatement: [
-            dict(article_id=article.id, deadline=d.deadline, precision=d.precision, role=d.role,
-                 bound=d.bound, scope=d.scope, sentence=d.sentence, offset=d.offset,
-                 phrase=d.phrase, cue=d.cue)
-            for d in result.deadlines
-        ],
-    }
-    for model, values in rows.items():
-        if values:
-            session.execute(insert(model), values)
-    session.flush()
 
 
 @dataclass(frozen=True)
@@ -131,7 +87,7 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
     of years holds thousands of statements, and building an object for each
     cost several times the query.
     """
-    from hdhwatch.deadlines import reported_shift
+    from hdhwatch.classify.deadlines import reported_shift
     from hdhwatch.records import Deadline
 
     s = DeadlineStatement

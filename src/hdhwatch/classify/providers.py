@@ -23,7 +23,7 @@ from hdhwatch.errors import ConfigError
 from hdhwatch.records import FrameMention, ProviderMention
 from hdhwatch.textutil import Document, WordPattern, document, fold_fast
 
-DEFAULT_PROVIDERS_PATH = Path(__file__).resolve().parents[2] / "config" / "providers.toml"
+DEFAULT_PROVIDERS_PATH = Path(__file__).resolve().parents[3] / "config" / "providers.toml"
 
 # Characters that may open a sentence before its first word: quotes, dashes, brackets.
 _OPENERS = " \t\n«»\"“”'‘’—–-([*•"

@@ -2,23 +2,28 @@
 
 Called in the transaction that stores the article (so a shift and the
 messages it causes commit together), by ``hdhwatch classify --all`` after the
-rules change, and by ``hdhwatch eval`` on a temporary database.
+rules change, and by ``hdhwatch eval`` on a temporary database. The crawl
+reaches the mail channels only through here (``shift_alerts``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hdhwatch.channels.notify import enqueue_shift_alerts
 from hdhwatch.classify import classify
-from hdhwatch.models import Article, ShiftEvent
-from hdhwatch.providers import ProviderCatalog
+from hdhwatch.classify.providers import ProviderCatalog
+from hdhwatch.config import Settings
+from hdhwatch.events.timeline import update_timeline
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification
-from hdhwatch.timeline import persist_classification, update_timeline
+from hdhwatch.store.classifications import persist_classification
+from hdhwatch.store.models import Article, ShiftEvent
 
 
 def record_of(article: Article) -> ArticleRecord:
@@ -80,6 +85,12 @@ def advance_timeline(
         if announce:
             on_shifts(session, announce)
     return events
+
+
+def shift_alerts(settings: Settings) -> Callable[[Session, list[ShiftEvent]], None]:
+    """The ``on_shifts`` callback that queues the shift alerts in the transaction raising
+    the shifts (a transactional outbox)."""
+    return functools.partial(enqueue_shift_alerts, settings=settings)
 
 
 def latest_shift(session: Session) -> ShiftEvent | None:

@@ -9,7 +9,7 @@ per-path :class:`Rule` objects to play the parts a real site plays now and then
 (429 with ``Retry-After``, redirects, slow answers). Every request is recorded,
 in order, in :attr:`SiteServer.requests`; nothing is logged.
 
-Run it by hand with ``python -m hdhwatch.sitesrv ROOT --port 8000``.
+Run it by hand with ``python -m hdhwatch.demo.sitesrv ROOT --port 8000``.
 """
 
 from __future__ import annotations
@@ -335,9 +335,9 @@ def _reason(status: int) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Serve a folder in the foreground: ``python -m hdhwatch.sitesrv ROOT --port 8000``."""
+    """Serve a folder in the foreground: ``python -m hdhwatch.demo.sitesrv ROOT --port 8000``."""
     parser = argparse.ArgumentParser(
-        prog="python -m hdhwatch.sitesrv", description="Serve a folder of saved pages."
+        prog="python -m hdhwatch.demo.sitesrv", description="Serve a folder of saved pages."
     )
     parser.add_argument("root", type=Path, help="folder to serve")
     parser.add_argument("--host", default="127.0.0.1")

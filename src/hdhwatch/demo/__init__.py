@@ -62,7 +62,7 @@ class DemoResult:
     """What a demo run did, for the CLI to show."""
 
     settings: Settings  # the demo's settings (sources pointing at the local site)
-    summaries: list  # crawl.RunSummary, one per demo source
+    summaries: list  # crawl.run.RunSummary, one per demo source
     articles: list[tuple]  # (id, published day, outlet, title), newest first
     mail_report: object  # outbox.SendReport
     mail: list[tuple[Path, str]]  # (.eml written by this run, its subject)
@@ -76,12 +76,12 @@ def run_demo(
     verbose: bool = False,
 ) -> DemoResult:
     """Serve the demo site, crawl it into the store, write the mail a reader would get."""
-    from hdhwatch.crawl import run_crawl
-    from hdhwatch.db import open_database, utcnow
-    from hdhwatch.query import ArticleFilter, list_articles
+    from hdhwatch.channels.subscribers import add_subscriber, remove_subscriber
+    from hdhwatch.crawl.run import run_crawl
+    from hdhwatch.demo.sitesrv import SiteServer
+    from hdhwatch.read.query import ArticleFilter, list_articles
     from hdhwatch.schedule import deliver
-    from hdhwatch.sitesrv import SiteServer
-    from hdhwatch.subscribers import add_subscriber, remove_subscriber
+    from hdhwatch.store.db import open_database, utcnow
 
     server = SiteServer(DEMO_ROOT, port=port)
     try:

@@ -15,8 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
-from hdhwatch.models import OutboxMessage, Subscriber
-from hdhwatch.store import dialect_insert
+from hdhwatch.store.articles import dialect_insert
+from hdhwatch.store.models import OutboxMessage, Subscriber
 
 LANGUAGES = ("fr", "en")
 DIGESTS = ("none", "daily", "weekly")

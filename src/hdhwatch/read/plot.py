@@ -24,8 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter
 from sqlalchemy.orm import Session
 
-from hdhwatch.deadlines import period_end
+from hdhwatch.classify.deadlines import period_end
 from hdhwatch.errors import PlotError
+from hdhwatch.read.words import format_day, short_target
 
 TITLE = "Health Data Hub : date de migration annoncée"
 FORMATS = {".png": "png", ".svg": "svg"}
@@ -91,8 +92,6 @@ def _y_axis(axis, low: date, high: date) -> None:
         ends = [date(y, 12, 31) for y in range(low.year - 1, high.year + 1, step)]
         precision = "year"
     ticks = [d for d in ends if low <= d <= high]
-    from hdhwatch.report import short_target
-
     axis.set_major_locator(FixedLocator([mdates.date2num(d) for d in ticks]))
     axis.set_major_formatter(FuncFormatter(
         lambda v, _p: short_target(mdates.num2date(v).date(), precision)))
@@ -146,8 +145,6 @@ class _Layout:
 
 def timeline_figure(rows: Sequence[dict], shifts: Sequence[dict], current: dict | None) -> Figure:
     """The figure for ``report.timeline_rows`` / ``shift_rows`` / ``current_target``."""
-    from hdhwatch.report import short_target
-
     fig = Figure(figsize=(11, 6.6), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(TITLE, fontsize=15, fontweight="bold", loc="left", gid="title")
@@ -258,8 +255,6 @@ def timeline_figure(rows: Sequence[dict], shifts: Sequence[dict], current: dict 
 
 
 def _day_words(iso_day: str) -> str:
-    from hdhwatch.notify import format_day
-
     return format_day(date.fromisoformat(iso_day), "fr")
 
 
@@ -278,7 +273,7 @@ def plot_timeline(
 
 
 def _session_data(session: Session) -> tuple[list[dict], list[dict], dict | None]:
-    from hdhwatch.report import current_target, shift_rows, timeline_rows
+    from hdhwatch.read.report import current_target, shift_rows, timeline_rows
 
     return timeline_rows(session), shift_rows(session), current_target(session)
 

@@ -1,7 +1,7 @@
 """The reporting commands: ``timeline``, ``providers`` and ``export``.
 
-Each parses its options, calls one function of ``hdhwatch.report`` (or
-``hdhwatch.plot``) and formats the rows; ``register(main)`` adds them to the
+Each parses its options, calls one function of ``hdhwatch.read.report`` (or
+``hdhwatch.read.plot``) and formats the rows; ``register(main)`` adds them to the
 ``hdhwatch`` group.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from hdhwatch.cli import emit, handle_errors, open_db, settings_of, table
+from hdhwatch.cli.output import emit, handle_errors, open_db, settings_of, table
 
 STATEMENT_COLUMNS = ["published", "outlet", "target", "role", "note", "phrase", "title"]
 SHIFT_COLUMNS = ["published", "move", "kind", "outlet", "confirmed by", "title"]
@@ -78,8 +78,8 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
 
     Example: hdhwatch timeline --plot timeline.svg
     """
-    from hdhwatch.plot import image_format, plot_timeline
-    from hdhwatch.report import current_target, shift_rows, timeline_rows
+    from hdhwatch.read.plot import image_format, plot_timeline
+    from hdhwatch.read.report import current_target, shift_rows, timeline_rows
 
     if plot_path is not None:
         image_format(plot_path)  # a bad name fails before any query
@@ -128,9 +128,9 @@ def providers(ctx: click.Context, since: str | None, all_articles: bool, fmt: st
 
     Example: hdhwatch providers --since 2025-01-01
     """
-    from hdhwatch.providers import default_catalog
-    from hdhwatch.query import parse_day
-    from hdhwatch.report import provider_counts
+    from hdhwatch.classify.providers import default_catalog
+    from hdhwatch.read.query import parse_day
+    from hdhwatch.read.report import provider_counts
 
     day = parse_day(since, "--since") if since else None
     catalog = default_catalog(settings_of(ctx).providers_path)
@@ -198,7 +198,7 @@ def export(ctx: click.Context, fmt: str, labelled: bool, output: Path | None) ->
 
     Example: hdhwatch export --labelled --output corpus.jsonl
     """
-    from hdhwatch.report import export_rows
+    from hdhwatch.read.report import export_rows
 
     count = 0
     try:

@@ -31,8 +31,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.config import Settings
-from hdhwatch.db import utcnow
-from hdhwatch.models import (
+from hdhwatch.read.words import describe_target, format_day, language_of
+from hdhwatch.store.articles import dialect_insert
+from hdhwatch.store.db import utcnow
+from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
     OutboxMessage,
@@ -40,7 +42,6 @@ from hdhwatch.models import (
     ShiftEvent,
     Subscriber,
 )
-from hdhwatch.store import dialect_insert
 
 logger = logging.getLogger(__name__)
 
@@ -50,19 +51,6 @@ DIGEST_PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 # the subscriber would wait a whole extra period.
 DIGEST_SLACK = timedelta(hours=1)
 LEAD_LENGTH = 320
-
-MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-}
-# Seasons as FORMAT.md dates them: by the last month of the season.
-SEASONS = {
-    "fr": {5: "printemps", 8: "été", 11: "automne", 2: "hiver"},
-    "en": {5: "spring", 8: "summer", 11: "autumn", 2: "winter"},
-}
-_FR_QUARTERS = ("premier", "deuxième", "troisième", "quatrième")
 
 # Every sentence of the mails, per language; the templates read them as ``t``.
 STRINGS: dict[str, dict[str, str]] = {
@@ -151,7 +139,7 @@ def store_picture(session: Session) -> TimelinePicture:
 
     def picture(_events: Sequence[ShiftEvent], _lang: str) -> Attachment | None:
         if not drawn:
-            from hdhwatch.plot import timeline_png_bytes
+            from hdhwatch.read.plot import timeline_png_bytes
 
             try:
                 drawn.append(Attachment("timeline.png", timeline_png_bytes(session),
@@ -165,49 +153,6 @@ def store_picture(session: Session) -> TimelinePicture:
 
 
 # --- dates in words ----------------------------------------------------------------
-def language_of(value: str | None) -> str:
-    return value if value in STRINGS else "fr"
-
-
-def format_day(day: date, lang: str = "fr") -> str:
-    """'1er juillet 2025', '30 juin 2025'; '30 June 2025'."""
-    lang = language_of(lang)
-    month = MONTHS[lang][day.month - 1]
-    if lang == "fr":
-        return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
-    return f"{day.day} {month} {day.year}"
-
-
-def describe_target(deadline: date, precision: str, lang: str = "fr") -> str:
-    """A target in words: 'fin 2025', 'premier trimestre 2027', 'été 2026'; 'end of 2025'.
-
-    ``deadline`` is the last day of the period named (FORMAT.md), so the period
-    is found from its month.
-    """
-    lang = language_of(lang)
-    year, month = deadline.year, deadline.month
-    fr = lang == "fr"
-    if precision == "year":
-        return f"fin {year}" if fr else f"end of {year}"
-    if precision == "quarter":
-        q = (month - 1) // 3
-        return f"{_FR_QUARTERS[q]} trimestre {year}" if fr else f"Q{q + 1} {year}"
-    if precision == "half":
-        first = month <= 6
-        if fr:
-            return f"{'premier' if first else 'second'} semestre {year}"
-        return f"{'first' if first else 'second'} half of {year}"
-    if precision == "month":
-        return f"{MONTHS[lang][month - 1]} {year}"
-    if precision == "season" and month in SEASONS[lang]:
-        season = SEASONS[lang][month]
-        # winter ends in February: it straddles two years
-        return f"{season} {year - 1}-{year}" if month == 2 else f"{season} {year}"
-    if precision == "day":
-        return format_day(deadline, lang)
-    return deadline.isoformat()
-
-
 def _fr_article(deadline: date, precision: str) -> str:
     """French's article before the period: 'le premier trimestre', 'l'été'; none in 'fin 2025'."""
     if precision in ("quarter", "half", "day") or (precision == "season" and deadline.month == 5):
@@ -378,7 +323,7 @@ def _templates() -> jinja2.Environment:
     # HTML templates escape everything (titles and sentences come from the web);
     # the plain-text ones must not, or a reader would see "&lt;".
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("hdhwatch", "templates"),
+        loader=jinja2.PackageLoader("hdhwatch.channels", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -531,7 +476,7 @@ def enqueue_shift_alerts(
 ) -> int:
     """Queue one alert per new event per active subscriber wanting alerts; returns how many.
 
-    Runs in the caller's transaction (``analyse.analyse_article``'s
+    Runs in the caller's transaction (``pipeline.analyse_article``'s
     ``on_shifts``), so the alerts commit with the event or not at all.
     """
     now = now or utcnow()

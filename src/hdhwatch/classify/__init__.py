@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from hdhwatch.deadlines import find_deadlines, reported_shift
-from hdhwatch.providers import ProviderCatalog, find_frames, find_providers
+from hdhwatch.classify.deadlines import find_deadlines, reported_shift
+from hdhwatch.classify.providers import ProviderCatalog, find_frames, find_providers
+from hdhwatch.classify.relevance import assess_relevance
 from hdhwatch.records import Article, Classification
-from hdhwatch.relevance import assess_relevance
 
 # Bump when the rules change: `hdhwatch classify --all` re-runs older results.
 CLASSIFIER_VERSION = "2026.11.28c"

@@ -22,18 +22,18 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hdhwatch.deadlines import reported_shift
-from hdhwatch.models import (
+from hdhwatch.classify.deadlines import reported_shift
+from hdhwatch.classify.providers import ProviderCatalog
+from hdhwatch.events.timeline import known_target
+from hdhwatch.read.words import describe_target, short_target
+from hdhwatch.records import Deadline
+from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
     ProviderMention,
     ShiftCorroboration,
     ShiftEvent,
 )
-from hdhwatch.notify import describe_target
-from hdhwatch.providers import ProviderCatalog
-from hdhwatch.records import Deadline
-from hdhwatch.timeline import known_target
 
 __all__ = [
     "current_target",
@@ -46,25 +46,6 @@ __all__ = [
 ]
 
 EXPORT_BATCH = 500
-_SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-                 "oct.", "nov.", "déc.")
-_SEASONS = {5: "printemps", 8: "été", 11: "automne", 2: "hiver"}
-
-
-def short_target(deadline: date, precision: str) -> str:
-    """A target in few words, for tables and the plot: 'fin 2025', 'T1 2027', 'S2 2026'."""
-    year, month = deadline.year, deadline.month
-    if precision == "year":
-        return f"fin {year}"
-    if precision == "quarter":
-        return f"T{(month - 1) // 3 + 1} {year}"
-    if precision == "half":
-        return f"S{1 if month <= 6 else 2} {year}"
-    if precision == "month":
-        return f"{_SHORT_MONTHS[month - 1]} {year}"
-    if precision == "season" and month in _SEASONS:
-        return f"hiver {year - 1}-{year}" if month == 2 else f"{_SEASONS[month]} {year}"
-    return describe_target(deadline, precision, "fr")
 
 
 def _day(value: datetime | None) -> str | None:

@@ -17,9 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hdhwatch.config import SourceConfig
-from hdhwatch.db import utcnow
-from hdhwatch.models import Article, ArticleUrl, CrawlRun, FeedState, Source
 from hdhwatch.records import Article as ArticleRecord
+from hdhwatch.store.db import utcnow
+from hdhwatch.store.models import Article, ArticleUrl, CrawlRun, FeedState, Source
 
 
 @dataclass(frozen=True)

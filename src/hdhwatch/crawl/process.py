@@ -1,8 +1,8 @@
-"""The crawl process: ``python -m hdhwatch.crawler [--log-level L] SOURCE...``.
+"""The crawl process: ``python -m hdhwatch.crawl.process [--log-level L] SOURCE...``.
 
 Runs one spider per kind over the named sources (or every enabled source) in
 this process's Twisted reactor, which cannot be restarted: callers launch this
-module as a subprocess (see ``crawl.run_crawl``).
+module as a subprocess (see ``crawl.run.run_crawl``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings as ScrapySettings
 
-    from hdhwatch.crawl import select_sources
+    from hdhwatch.crawl.run import select_sources
 
-    parser = argparse.ArgumentParser(prog="python -m hdhwatch.crawler")
+    parser = argparse.ArgumentParser(prog="python -m hdhwatch.crawl.process")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("sources", nargs="*")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.errors import QueryError
-from hdhwatch.models import Article, DeadlineStatement, ProviderMention, ShiftEvent, Source
+from hdhwatch.store.models import Article, DeadlineStatement, ProviderMention, ShiftEvent, Source
 
 _FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -125,7 +125,7 @@ def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
 def get_article(session: Session, ref: str) -> Article:
     """An article by id or by URL (any URL it was reached at)."""
     from hdhwatch.extract import canonical_url
-    from hdhwatch.models import ArticleUrl
+    from hdhwatch.store.models import ArticleUrl
 
     ref = ref.strip()
     article = None

@@ -24,8 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hdhwatch.db import Base, UTCDateTime, utcnow
 from hdhwatch.records import Deadline as DeadlineRecord
+from hdhwatch.store.db import Base, UTCDateTime, utcnow
 
 
 class Source(Base):

@@ -1,50 +1,22 @@
-"""The ``hdhwatch`` command line: each command parses, calls the library, formats.
+"""The ``hdhwatch`` group and its core commands: each parses, calls the library, formats.
 
-Library errors (``HdhwatchError``) become a one-line ``Error: …`` at this edge,
-never a traceback.
+The mail commands (``cli.mail``) and the reporting ones (``cli.report``) are
+added to the group by the package (``hdhwatch.cli``); the helpers all share
+are in ``cli.output``.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 import json
-import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from hdhwatch import __version__
-from hdhwatch.config import Settings, load_settings
-from hdhwatch.errors import HdhwatchError
-
-
-def handle_errors(func: Callable) -> Callable:
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except HdhwatchError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper
-
-
-def settings_of(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]
-
-
-def open_db(ctx: click.Context):
-    """The database of this invocation, migrated to head on first use."""
-    from hdhwatch.db import open_database
-
-    if "db" not in ctx.obj:
-        ctx.obj["db"] = open_database(settings_of(ctx).database_url)
-        ctx.call_on_close(ctx.obj["db"].close)
-    return ctx.obj["db"]
+from hdhwatch.cli.output import emit, handle_errors, open_db, settings_of, table
+from hdhwatch.config import load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,7 +49,7 @@ def db_upgrade(ctx: click.Context) -> None:
 
     Example: hdhwatch db upgrade
     """
-    from hdhwatch.db import current_revision, upgrade
+    from hdhwatch.store.db import current_revision, upgrade
 
     url = settings_of(ctx).database_url
     upgrade(url)
@@ -131,7 +103,7 @@ def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> Non
 
     Example: hdhwatch crawl numerama next
     """
-    from hdhwatch.crawl import run_crawl, select_sources
+    from hdhwatch.crawl.run import run_crawl, select_sources
 
     settings = settings_of(ctx)
     select_sources(settings, source_names)  # unknown names fail here, clearly
@@ -224,7 +196,7 @@ def articles(
 
     Example: hdhwatch articles --search "cloud souverain" --provider OVH --since 2026-01-01
     """
-    from hdhwatch.query import ArticleFilter, article_dict, list_articles, parse_day
+    from hdhwatch.read.query import ArticleFilter, article_dict, list_articles, parse_day
 
     f = ArticleFilter(
         since=parse_day(since, "--since") if since else None,
@@ -245,8 +217,8 @@ def articles(
 
 def canonical_provider(ctx: click.Context, name: str) -> str:
     """The canonical name of a provider given by any alias; unknown names are refused."""
+    from hdhwatch.classify.providers import default_catalog
     from hdhwatch.errors import QueryError
-    from hdhwatch.providers import default_catalog
 
     catalog = default_catalog(settings_of(ctx).providers_path)
     try:
@@ -269,7 +241,7 @@ def show(ctx, ref: str, fmt: str) -> None:
 
     Example: hdhwatch show 12
     """
-    from hdhwatch.query import article_dict, get_article
+    from hdhwatch.read.query import article_dict, get_article
 
     with open_db(ctx).session() as session:
         data = article_dict(get_article(session, ref), full=True)
@@ -303,8 +275,8 @@ def classify(ctx: click.Context, all_: bool) -> None:
 
     Example: hdhwatch classify --all
     """
-    from hdhwatch.analyse import reclassify_all
-    from hdhwatch.providers import default_catalog
+    from hdhwatch.classify.providers import default_catalog
+    from hdhwatch.pipeline import reclassify_all
 
     catalog = default_catalog(settings_of(ctx).providers_path)
     with open_db(ctx).session() as session, Progress("classifying") as progress:
@@ -319,9 +291,9 @@ def classify(ctx: click.Context, all_: bool) -> None:
 
 def shift_notifier(ctx: click.Context):
     """The callback queuing shift alerts in the transaction that raises the shifts."""
-    from hdhwatch.notify import enqueue_shift_alerts
+    from hdhwatch.pipeline import shift_alerts
 
-    return functools.partial(enqueue_shift_alerts, settings=settings_of(ctx))
+    return shift_alerts(settings_of(ctx))
 
 
 @main.command("eval")
@@ -345,8 +317,8 @@ def eval_(ctx, corpus: Path, as_json: bool, show_errors: bool, predictions: Path
 
     Example: hdhwatch eval tests/corpus/hdhwatch.jsonl --errors
     """
+    from hdhwatch.classify.providers import default_catalog
     from hdhwatch.evaluate import evaluate, read_corpus
-    from hdhwatch.providers import default_catalog
 
     report = evaluate(read_corpus(corpus), default_catalog(settings_of(ctx).providers_path))
     if predictions:
@@ -450,8 +422,8 @@ def status(ctx: click.Context) -> None:
 
     Example: hdhwatch status
     """
-    from hdhwatch.db import utcnow
     from hdhwatch.schedule import service_status
+    from hdhwatch.store.db import utcnow
 
     settings = settings_of(ctx)
     with open_db(ctx).session() as session:
@@ -482,7 +454,7 @@ def status(ctx: click.Context) -> None:
     if st.known_target is None:
         click.echo("current target: none known yet")
     else:
-        from hdhwatch.notify import describe_target
+        from hdhwatch.read.words import describe_target
 
         click.echo(
             f"current target: {describe_target(*st.known_target)} "
@@ -557,74 +529,3 @@ def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     click.echo("")
     click.echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID   ·   '
                "hdhwatch timeline   ·   hdhwatch status")
-
-
-# --- output helpers ------------------------------------------------------------------------
-def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif fmt == "jsonl":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    elif fmt == "csv":
-        buffer = io.StringIO()
-        flat = [{k: _flat(v) for k, v in row.items()} for row in rows]
-        writer = csv.DictWriter(buffer, fieldnames=list(flat[0]) if flat else columns)
-        writer.writeheader()
-        writer.writerows(flat)
-        click.echo(buffer.getvalue(), nl=False)
-    else:
-        click.echo(table(columns, [[row.get(c) for c in columns] for row in rows]))
-        click.echo(f"{len(rows)} article(s)", err=True)
-
-
-def _flat(value):
-    if isinstance(value, list):
-        return "; ".join(
-            json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v) for v in value
-        )
-    return value
-
-
-def table(headers: list[str], rows: list[list], width: int | None = None) -> str:
-    """A plain-text table fitted to the terminal: the widest column is cut to fit."""
-    width = width or shutil.get_terminal_size((120, 24)).columns
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    excess = sum(widths) + 2 * (len(widths) - 1) - width
-    while excess > 0:
-        i = max(range(len(widths)), key=lambda k: widths[k])
-        if widths[i] <= 12:
-            break
-        cut = min(excess, widths[i] - 12)
-        widths[i] -= cut
-        excess -= cut
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return "-"
-    text = str(value)
-    if len(text) >= 19 and text[4:5] == "-" and text[10:11] == "T":
-        return text[:10]  # ISO datetimes: the day is what a reader scans for
-    return " ".join(text.split())
-
-
-def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
-
-
-def _register_commands() -> None:
-    # The mail and report commands live in their own modules, which import this one's helpers.
-    from hdhwatch import cli_mail, cli_report
-
-    cli_mail.register(main)
-    cli_report.register(main)
-
-
-_register_commands()
