@@ -58,6 +58,12 @@ class FrameMention:
     offset: int
 
 
+# The kinds of DeadlineStatement that state the migration's date; "event" and "other" are
+# dates the classifier read and set aside, kept to explain what it did.
+TARGET_KINDS = ("target", "interim", "bound")
+CONFIDENCES = ("low", "medium", "high")
+
+
 @dataclass(frozen=True)
 class Deadline:
     """One statement of a target date for the HDH migration, with its evidence."""
@@ -71,6 +77,20 @@ class Deadline:
     cue: str | None = None  # the words that set the role
     bound: str | None = None  # "not_before" for a lower bound
     scope: str | None = None  # "interim" for an interim step
+    # What kind of date it is: a migration target, an interim step, a lower bound (the three
+    # TARGET_KINDS), or a date the sentence gives for something else: an event (an
+    # announcement, a hearing, a page stamp) or another deadline (a tender, a contract's end).
+    kind: str = "target"
+    # How sure the rule is: "high" (a reported move, or a migration word with the HDH as
+    # subject), "medium" (a migration word, a quoted official), "low" (a date near the topic).
+    confidence: str = "high"
+    basis: str = ""  # what the confidence rests on: shift | migration | quoted | topic
+    approx: bool = False  # computed from a relative duration ("d'ici deux ans")
+
+    @property
+    def is_target(self) -> bool:
+        """A statement of the migration's date (target, interim step or lower bound)."""
+        return self.kind in TARGET_KINDS
 
 
 @dataclass(frozen=True)

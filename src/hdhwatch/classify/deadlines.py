@@ -116,10 +116,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
-from hdhwatch.records import Deadline, Shift
+from hdhwatch.records import TARGET_KINDS, Deadline, Shift
 from hdhwatch.textutil import document
 
-__all__ = ["find_deadlines", "period_end", "reported_shift", "same_target"]
+__all__ = ["find_dates", "find_deadlines", "period_end", "reported_shift", "same_target"]
 
 # ------------------------------------------------------------------------------------------
 # Periods
@@ -578,7 +578,8 @@ _ABBREVIATED_MONTH_END = re.compile(
 _THIS_BEFORE = re.compile(r"(?<![\w'])(?P<w>ce|cet|cette|this|next|last)\s+\Z")
 
 # The words before a core: a modifier picks a part of the period ...
-_MOD_TAIL = r"(?:\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|of\s+the\s+|of\s+)|\s*-\s*|\s+)"
+_MOD_TAIL = (r"(?:\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|of\s+the\s+|of\s+|in\s+)"
+             r"|\s*-\s*|\s+)")
 _MOD = re.compile(
     r"(?P<fin>" + _word_start(["fin", "end", r"derniers\s+mois", r"last\s+months"], r"\w'")
     + r")" + _MOD_TAIL
@@ -699,6 +700,15 @@ _TOPIC = _cue(
     r"nouvel\s+hebergeur", r"changement\s+d'hebergeur", r"accueill\w*",
     r"date\s+(?:butoir|limite|cible)", r"repli(?:qu|c)\w+",
 )
+# The HDH named as the sentence's subject (or the platform, by its common nouns).
+_HDH_SUBJECT = _cue(
+    r"health[\s-]*data[\s-]*hub", r"hdh", r"plateforme\s+(?:des|de)\s+donnees\s+de\s+sante",
+    r"plateforme\s+nationale\s+des\s+donnees\s+de\s+sante", r"snds", r"la\s+plateforme",
+    r"the\s+(?:platform|hub)", r"(?:national|french|france's)\s+health\s+data\s+(?:platform|hub)",
+    r"entrepot\s+de\s+donnees\s+de\s+sante", r"donnees\s+de\s+sante\s+des\s+francais",
+)
+# A quotation: an official's words carry more weight than a writer's paraphrase.
+_QUOTED = re.compile(r"[«»\"“”]|(?<![\w'])(?:selon|d'apres|according\s+to)(?![\w])")
 # A sentence that continues the previous one without naming the migration.
 _ANAPHOR = re.compile(
     r"\W*(?:elle|il|celle-ci|celui-ci|cette\s+(?:migration|operation|bascule|etape|echeance"
@@ -838,7 +848,8 @@ _PAST_EVENT_FR = re.compile(
     r"(?<![\w'])(?:a|ont|avait|avaient|eut|eurent|avons|avez|s'est|se\s+sont)\s+"
     r"(?:(?:deja|bien|alors|ainsi|notamment|egalement|aussi|pourtant|finalement|enfin|meme"
     r"|toutefois|donc|ete|ensuite|encore|depuis|officiellement|discretement|rapidement"
-    r"|vite|une\s+nouvelle\s+fois|de\s+nouveau|a\s+nouveau)\s+)*(?P<pp>[a-z]{3,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts))"
+    r"|vite|une\s+nouvelle\s+fois|de\s+nouveau|a\s+nouveau)\s+)*(?P<pp>[a-z]{3,}(?:e|ee|es|ees|i|ie|is|ies|u|ue|us|ues|t|te|ts)"
+    r"|eu\s+lieu|eu)"
     r"(?![\w])"
 )
 _PAST_EVENT_EN = re.compile(
@@ -1019,7 +1030,10 @@ _FUTURE_VERB = re.compile(
     r"(?<![\w'])(?:sera|seront|aura|auront|devra|devront|pourra|pourront|ira|iront"
     r"|\w{3,}(?:era|eront|ira|iront)|(?:va|vont)\s+\w+(?:er|ir|re)|will|shall)(?![\w])"
 )
-_NEG_BEFORE = re.compile(r"(?<![\w'])(?:pas|plus|jamais|guere|not|never|n't)(?![\w])")
+_NEG_BEFORE = re.compile(
+    r"(?<![\w'])(?:pas|plus|jamais|guere|not|never|n't|cannot|incapables?|impossibles?"
+    r"|impossibilite|unable|inability)(?![\w])"
+)
 _FROM_BEFORE = re.compile(r"(?<![\w'])(?:de|d'|from)\s*\Z")
 _HORIZON_VERB = re.compile(
     r"(?<![\w'])(?:est|sera|serait|reste|devient|demeure|desormais|is|was|now|becomes)\s*\Z"
@@ -1049,6 +1063,36 @@ _COUNTED_FROM = re.compile(
 # A past modal before a yearless date: "le HDH a dû renoncer, en janvier, à ...".
 _MODAL_PAST = re.compile(
     r"(?<![\w'])(?:a|ont|avait|avaient)\s+(?:du|pu|voulu|su|had\s+to)\s+\w+|(?<![\w'])had\s+to\s+\w+"
+)
+# Page furniture: a clock time after a date, or a publishing word before it.
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:[,|-]\s*)?(?:a|at|,|-)?\s*(?:[01]?\d|2[0-3])\s*(?:h|:)\s*[0-5]\d(?![\d])"
+    r"|\s*(?:[,|-]\s*)?(?:a|at)?\s*(?:[01]?\d|2[0-3])\s*h(?![\w])"
+)
+_STAMP_BEFORE = re.compile(
+    r"(?<![\w'])(?:publiee?|mise?\s+a\s+jour|maj|modifiee?|actualisee?|posted|published"
+    r"|updated|last\s+updated|dernieres?\s+mises?\s+a\s+jour|date\s+de\s+publication"
+    r"|paru|parution)\s*(?:le|du|on|:|-)?\s*(?:(?:" + _WEEKDAYS + r")\s*)?,?\s*\Z"
+)
+# A verb of saying or deciding, any tense, just before a date that no target word
+# introduces: the date is when it was said.
+_SAYING = (
+    r"(?:annonc|declar|indiqu|affirm|expliqu|precis|confirm|assur|decid|estim|soulign"
+    r"|rappel|jur|promi|promet|evoqu|reconn|admett|admi|tranch|ordonn|autoris|deliber|statu"
+    r"|rejet|valid|approuv|adopt|vot|publi|present|devoil|communiqu|revel|signal)\w*"
+    r"|said|announced|declared|stated|confirmed|told|decided|ruled|explained|indicated"
+    r"|promised|pledged|revealed|unveiled|approved|rejected|published|wrote|reported"
+)
+_SAID_BEFORE = re.compile(
+    r"(?<![\w])(?:" + _SAYING + r")(?:\s+(?:deja|encore|alors|aussi|egalement|pourtant"
+    r"|publiquement|officiellement|notamment|meme|that|it))*\s*,?\s*"
+    r"(?:(?:en|le|les|ce|cet|cette|on|in|at|lors\s+d[eu]|au\s+cours\s+d[eu]"
+    r"|(?:" + _WEEKDAYS + r"))\s*)*\Z"
+)
+_DAY_INTRO = re.compile(r"(?<![\w'])(?:le|on|ce|cet|en|in)\s+\S\Z|\A\s*\S")
+_SAID_AFTER = re.compile(
+    r"\s*,?\s*(?:[\w'-]+\s+){0,6}?(?:a|ont|avait|avaient|has|have|had)?\s*"
+    r"(?:(?:deja|alors|officiellement|publiquement)\s+)?(?:" + _SAYING + r")(?![\w])"
 )
 # A promise named as such: a duration in it counts from when it was made.
 _PROMISE_NOUN = re.compile(
@@ -1230,6 +1274,9 @@ class _Atom:
     offset: int = 0  # its sentence's offset
     sentence_end: int = 0
     free_rel: bool = False  # a duration anchored on ``published`` for want of a past date
+    kind: str = "target"  # target | interim | bound | event | other (set when judged)
+    basis: str = "topic"  # shift | migration | quoted | topic: what the confidence rests on
+    confidence: str = "low"
 
 
 # ------------------------------------------------------------------------------------------
@@ -1245,6 +1292,12 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
     ``text``. One ``Deadline`` per distinct (deadline, role), the first
     evidence kept. Never raises on any string.
     """
+    return [d for d in find_dates(text, published, language) if d.kind in TARGET_KINDS]
+
+
+def find_dates(text: str, published: date, language: str | None = None) -> list[Deadline]:
+    """``find_deadlines``, and the dates that the sentences about the migration give for
+    something else (``kind`` "event" or "other"), in text order."""
     if not isinstance(text, str) or not text:
         return []
     if isinstance(published, datetime):
@@ -1297,34 +1350,71 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
     hits.plan((name, (pattern, regions)) for name, pattern in _CUE_PATTERNS)
 
     judged: list[_Atom] = []
+    set_aside: list[_Atom] = []
     for index in sorted(continuation):
         s_start, s_end = sent_starts[index], sent_ends[index]
         inherited_interim = continuation[index] and hits["interim"].first(
             sent_starts[index - 1], sent_ends[index - 1]) is not None and hits["full"].first(
             sent_starts[index - 1], sent_ends[index - 1]) is None
+        aside: list[_Atom] = []
         for atom in _judge_sentence(text, folded, lang, published, by_sentence[index],
-                                    s_start, s_end, inherited_interim, hits):
+                                    s_start, s_end, inherited_interim, hits, aside):
             atom.offset, atom.sentence_end = s_start, s_end
+            subject = continuation[index] or hits["hdh"].first(s_start, s_end) is not None
+            _set_confidence(atom, folded, hits, s_start, s_end, subject)
             judged.append(atom)
+        for atom in aside:
+            atom.offset, atom.sentence_end = s_start, s_end
+        set_aside.extend(aside)
     _anchor_retold(judged, atoms, folded, published)
     judged = [a for a in judged if a.deadline is not None]
     _reconcile(judged)
     judged = _drop_relative_twins(judged)
+    for atom in judged:
+        atom.kind = "bound" if atom.bound else "interim" if atom.scope else "target"
 
     found: list[Deadline] = []
-    seen: set[tuple[date, str]] = set()
-    for atom in judged:
-        if atom.deadline is None or (atom.deadline, atom.role) in seen:
+    seen: set[tuple[date, str, str]] = set()
+    for atom in sorted(judged + set_aside, key=lambda a: a.start):
+        key = (atom.deadline, atom.role if atom.kind in TARGET_KINDS else atom.kind,
+               atom.kind in TARGET_KINDS)
+        if atom.deadline is None or key in seen:
             continue
-        seen.add((atom.deadline, atom.role))
+        seen.add(key)
         found.append(Deadline(
             deadline=atom.deadline, precision=atom.precision, role=atom.role,
             sentence=text[atom.offset:atom.sentence_end], offset=atom.offset,
             phrase=text[atom.start:atom.end].strip(),
             cue=text[atom.cue[0]:atom.cue[1]].strip(" ,") if atom.cue else None, bound=atom.bound,
-            scope=atom.scope,
+            scope=atom.scope, kind=atom.kind, confidence=atom.confidence, basis=atom.basis,
+            approx=atom.period.kind == "rel",
         ))
     return found
+
+
+def _set_confidence(atom: _Atom, folded: str, hits: dict[str, _Hits], s_start: int,
+                    s_end: int, subject: bool) -> None:
+    """How sure the rule is that this date is the migration's: a reported move ("repoussée
+    à", "nouvelle échéance") or a migration word in the date's clause with the HDH as the
+    sentence's subject is "high"; a migration word alone, or a quoted official, "medium"; a
+    date that only stands near the topic, "low"."""
+    if atom.forced or (atom.strong_cue and atom.cue_kind in ("shift", "current_strong")):
+        atom.basis, atom.confidence = "shift", "high"
+        return
+    lo = s_start
+    clause = hits["clause"].last(max(s_start, atom.start - _WINDOW), atom.start)
+    if clause is not None:
+        lo = clause[1]
+    migration = hits["migration"].last(lo, atom.start) is not None or hits["migration"].first(
+        atom.end, min(s_end, atom.end + 60)) is not None
+    if migration and subject:
+        atom.basis, atom.confidence = "migration", "high"
+    elif migration:
+        atom.basis, atom.confidence = "migration", "medium"
+    elif _QUOTED.search(folded, s_start, s_end):
+        atom.basis, atom.confidence = "quoted", "medium"
+    else:
+        atom.basis, atom.confidence = "topic", "low"
 
 
 def _rejoin_abbreviations(text: str, spans: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -1376,7 +1466,7 @@ _CUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("negation", _NEGATION), ("shift", _SHIFT), ("current_strong", _CURRENT_STRONG),
     ("current_weak", _CURRENT_WEAK), ("target", _TARGET_WORD), ("interim", _INTERIM),
     ("full", _FULL), ("horizon", _HORIZON_NOUN), ("clause", _CLAUSE_END),
-    ("moved_post", _MOVED_POST), ("said", _SAID),
+    ("moved_post", _MOVED_POST), ("said", _SAID), ("hdh", _HDH_SUBJECT),
 )
 
 
@@ -1749,8 +1839,9 @@ def _validate(text: str, folded: str, atoms: list[_Atom], published: date,
 
 def _judge_sentence(text: str, folded: str, lang: str, published: date, atoms: list[_Atom],
                     s_start: int, s_end: int, inherited_interim: bool,
-                    hits: dict[str, _Hits]) -> list[_Atom]:
-    """The dates of one sentence about the migration that state its target."""
+                    hits: dict[str, _Hits], set_aside: list[_Atom]) -> list[_Atom]:
+    """The dates of one sentence about the migration that state its target; the dates it
+    gives for something else (events, other deadlines) go to ``set_aside`` with their kind."""
     shift_in_sentence = hits["shift"].first(s_start, s_end) is not None
     atoms = _merge_ranges(atoms, folded, shift_in_sentence)
     marker = _RETRO.search(folded, s_start, s_end)
@@ -1760,8 +1851,12 @@ def _judge_sentence(text: str, folded: str, lang: str, published: date, atoms: l
     for i, atom in enumerate(atoms):
         left = atoms[i - 1].end if i > 0 else s_start
         right = atoms[i + 1].start if i + 1 < len(atoms) else s_end
-        if not _excluded(atom, text, folded, lang, published, left, right, s_start, s_end, hits):
+        kind = _excluded(atom, text, folded, lang, published, left, right, s_start, s_end, hits)
+        if kind is None:
             kept.append(atom)
+        else:
+            atom.kind = kind
+            set_aside.append(atom)
     for i, atom in enumerate(kept):
         left = kept[i - 1].end if i > 0 else s_start
         right = kept[i + 1].start if i + 1 < len(kept) else s_end
@@ -1877,29 +1972,38 @@ def _nearest_right(hits: dict[str, _Hits], names: Sequence[str], lo: int,
 _COMPETING = ("tender", "other_event", "event", "contract", "migration")
 
 
+_EVENT_CUES = frozenset({"event"})  # competing cues whose date is an event; the rest: "other"
+
+
 def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, left: int,
-              right: int, s_start: int, s_end: int, hits: dict[str, _Hits]) -> bool:
-    """Whether the date belongs to something other than the migration's target."""
+              right: int, s_start: int, s_end: int, hits: dict[str, _Hits]) -> str | None:
+    """What the date is when it is not the migration's target: "event" (an announcement, a
+    hearing, a page stamp, a finished fact) or "other" (another deadline: a tender, a
+    contract's end, another project's); None when it may be the target."""
     if _intro_is(atom.intro, _PAST_INTROS):
-        return True
+        return "event"
+    if _stamp(atom, folded, s_start):
+        return "event"  # "Publié le 24 janvier 2022 à 10h17", "Newsgene 04/02/2022 à 11:09"
     if atom.period.kind == "rel" and _COUNTED_FROM.match(folded, atom.end,
                                                          min(s_end, atom.end + 60)):
-        return True  # counted from an event to come: not anchored on ``published``
+        return "other"  # counted from an event to come: not anchored on ``published``
     if _LEGAL_BEFORE.search(folded, max(s_start, atom.start - 60), atom.mod_start):
-        return True  # "l'arrêté du 9 octobre 2020", "le rapport de juin 2024"
+        return "event"  # "l'arrêté du 9 octobre 2020", "le rapport de juin 2024"
     clause_lo = max(s_start, atom.start - _WINDOW)
     clause = hits["clause"].last(clause_lo, atom.start)
     if clause is not None:
         clause_lo = clause[1]
     lo = max(left, clause_lo)
+    if _said_on(atom, folded, lo, min(right, s_end)):
+        return "event"  # "a annoncé, le 5 février 2026, ...", "On 23 April 2026 it announced"
     nearest = _nearest_left(hits, _COMPETING, lo, atom.start)
     ends = hits["contract"].last(lo, atom.mod_start)
     if ends is not None and ends[1] > atom.start:
-        return True  # "l'autorisation arrive à échéance fin 2026": the introducer is its end
+        return "other"  # "l'autorisation arrive à échéance fin 2026": the introducer is its end
     event_pp = hits["event_pp"].last(lo, atom.start)
     if event_pp is not None and atom.start - event_pp[1] <= 25 and (
             nearest is None or event_pp[1] >= nearest[1][1]):
-        return True  # "présenté en mai", "engagé en juin": the date of that event
+        return "event"  # "présenté en mai", "engagé en juin": the date of that event
     if nearest is None:
         hi = min(right, atom.end + 80, s_end)
         clause_r = hits["clause"].first(atom.end, hi)
@@ -1907,20 +2011,46 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
             hi = clause_r[0]
         nearest = _nearest_right(hits, _COMPETING, atom.end, hi)
     if nearest is not None and nearest[0] != "migration":
-        return True
+        return "event" if nearest[0] in _EVENT_CUES else "other"
     if _said_when(atom, left, right, s_start, s_end, hits):
-        return True
+        return "event"
     if _other_subject(atom, text, folded, left, s_start, s_end, hits):
-        return True
+        return "other"
     if atom.period.year is None and atom.period.kind in ("day", "month", "season") and \
             _MODAL_PAST.search(folded, max(lo, atom.start - 50), atom.start) and \
             not _intro_is(atom.intro, _FUTURE_INTROS):
-        return True  # "a dû renoncer, en janvier, à sa demande": when that happened
+        return "event"  # "a dû renoncer, en janvier, à sa demande": when that happened
     if atom.deadline is not None and (atom.deadline.year <= published.year
                                       or atom.period.year is None):
         if _past_event(atom, text, folded, lang, lo, clause_lo, min(right, s_end), hits):
-            return True
-    return False
+            return "event"
+    return None
+
+
+def _stamp(atom: _Atom, folded: str, s_start: int) -> bool:
+    """Page furniture: a date with a clock time ("le 4 février à 11h09", "6 February 2026 at
+    15:15"), or after "publié", "mis à jour", "updated" ..."""
+    if _CLOCK_AFTER.match(folded, atom.end, atom.end + 16):
+        return True
+    return _STAMP_BEFORE.search(folded, max(s_start, atom.start - 40), atom.start) is not None
+
+
+def _said_on(atom: _Atom, folded: str, lo: int, hi: int) -> bool:
+    """The day something was said, announced or decided: a verb of saying or deciding right
+    before a date that no target word introduces ("a annoncé, le 5 février 2026, que",
+    "affirmait en mai 2020", "expliquait en début d'année"), or right after a date that
+    opens its clause ("Le 5 février, le gouvernement a annoncé", "On 23 April 2026 the
+    platform announced")."""
+    if _intro_is(atom.intro, _FUTURE_INTROS):
+        return False
+    # "évoquait la fin 2026", "announced the second half of 2026": the date is what was said
+    said_object = atom.intro in _ARTICLES and atom.period.kind != "day"
+    if not said_object and _SAID_BEFORE.search(folded, max(lo, atom.start - 45), atom.start):
+        return True
+    if atom.start - lo > 12 and not _DAY_INTRO.search(folded, max(lo, atom.start - 4),
+                                                      atom.start + 1):
+        return False
+    return _SAID_AFTER.match(folded, atom.end, min(hi, atom.end + 70)) is not None
 
 
 def _said_when(atom: _Atom, left: int, right: int, s_start: int, s_end: int,
