@@ -1094,6 +1094,13 @@ _SAID_AFTER = re.compile(
     r"\s*,?\s*(?:[\w'-]+\s+){0,6}?(?:a|ont|avait|avaient|has|have|had)?\s*"
     r"(?:(?:deja|alors|officiellement|publiquement)\s+)?(?:" + _SAYING + r")(?![\w])"
 )
+# A promise retold in the pluperfect ("s'était engagé en novembre 2020 à migrer dans les 18
+# mois"): not a sign that it failed. (The imperfect, "promettait", tells a promise since
+# dropped, as the press uses it.)
+_RETOLD_PROMISE = re.compile(
+    r"(?:avai(?:t|ent)|s'etai(?:t|ent))\s+(?:\w+\s+){0,2}?(?:promis|engagee?s?|annonce|assure"
+    r"|garanti|affirme)(?![\w])"
+)
 # A promise named as such: a duration in it counts from when it was made.
 _PROMISE_NOUN = re.compile(
     r"(?<![\w'])(?:promesses?|engagements?|promises?|pledges?|commitments?|vows?)(?![\w])"
@@ -1275,6 +1282,7 @@ class _Atom:
     sentence_end: int = 0
     free_rel: bool = False  # a duration anchored on ``published`` for want of a past date
     kind: str = "target"  # target | interim | bound | event | other (set when judged)
+    stale: bool = False  # a target over at publication, told in the future tense
     basis: str = "topic"  # shift | migration | quoted | topic: what the confidence rests on
     confidence: str = "low"
 
@@ -1368,6 +1376,11 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
         set_aside.extend(aside)
     _anchor_retold(judged, atoms, folded, published)
     judged = [a for a in judged if a.deadline is not None]
+    for atom in judged:
+        if atom.cue_kind == "retold" and atom.role == "former" and atom.deadline is not None \
+                and atom.deadline >= published:
+            # a promise retold whose date is still ahead, with nothing saying it failed
+            atom.role, atom.cue, atom.cue_kind, atom.strong_cue = "current", None, None, False
     _reconcile(judged)
     judged = _drop_relative_twins(judged)
     for atom in judged:
@@ -1870,13 +1883,20 @@ def _judge_sentence(text: str, folded: str, lang: str, published: date, atoms: l
             # "fin 2022, puis 2025, puis fin 2026": each step superseded by the next
             atom.role, atom.cue, atom.strong_cue = "former", (atom.end, kept[i + 1].mod_start), True
     _apposition_subject(kept, folded, s_end, hits)
+    for atom in kept:
+        if atom.deadline is not None and atom.deadline < published and atom.role == "current" \
+                and not atom.strong_cue and _FUTURE_VERB.search(
+                    folded, max(s_start, atom.start - 120), atom.start):
+            # "will see the platform migrate ... by 2025", written in 2026: a stale or wrong
+            # page; labelled as written, and the timeline never takes it for a move
+            atom.stale = True
     judged = [a for a in kept if a.deadline is not None and not (
-        a.deadline < published and a.role != "former"
+        a.deadline < published and a.role != "former" and not a.stale
         and not _missed_target(a, folded, hits, s_start))]
     _supersede(judged, folded)
     _anchor_relatives(judged, atoms, published)
     return [a for a in judged if a.deadline is not None and
-            not (a.deadline < published and a.role != "former")]
+            not (a.deadline < published and a.role != "former" and not a.stale)]
 
 
 def _reconcile(atoms: list[_Atom]) -> None:
@@ -2083,6 +2103,10 @@ def _other_subject(atom: _Atom, text: str, folded: str, left: int, s_start: int,
             continue
         if hits["migration"].last(name[1], atom.start) is not None:
             return False
+        head = hits["other_name"].last(max(s_start, name[0] - 8), name[0])
+        while head is not None and not folded[head[1]:name[0]].strip():
+            # "la loi SREN": the noun phrase opens on its first name
+            name, head = head, hits["other_name"].last(max(s_start, head[0] - 8), head[0])
         return not _PREPOSITION_BEFORE.search(folded, max(s_start, name[0] - 8), name[0])
     if left == s_start and atom.start - s_start < 30:
         # "En 2024, Bleu sera opérationnel"
@@ -2164,6 +2188,8 @@ def _set_role(atom: _Atom, folded: str, left: int, right: int, hits: dict[str, _
     if not candidates:
         return
     _, role, hit, kind = max(candidates, key=lambda c: c[0])
+    if kind == "former_pre" and _RETOLD_PROMISE.match(folded, hit[0], hit[1]):
+        kind = "retold"  # former only if it is over by now: see ``_retold_promises``
     atom.role, atom.cue, atom.cue_kind, atom.strong_cue = role, hit, kind, True
 
 

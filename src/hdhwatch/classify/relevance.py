@@ -29,6 +29,7 @@ explained and a rule tuned without guessing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hdhwatch.records import Relevance
@@ -86,7 +87,15 @@ def _anchor(label: str, regex: str, *, capitals: bool = False, weak: bool = Fals
 _HDH = (
     _anchor("health data hub", r"health[ \-]?data[ \-]?hub"),
     _anchor("hdh", r"hdh", capitals=True),
-    _anchor("plateforme des données de santé", r"plateforme des donnees de sante"),
+    _anchor("plateforme des données de santé", r"plateforme (?:des|de) donnees de sante"),
+    # "Hosting of French health data by Microsoft": the French health data, as one whole,
+    # is the HDH's (English-language press names it so, and French "les données de santé
+    # des Français" likewise).
+    _anchor(
+        "french health data",
+        r"french (?:people's )?health data|france's health data|health data of (?:the )?french"
+        r"|donnees de sante des francais",
+    ),
     # How the English-language press describes it when it does not name it.
     _anchor(
         "national health data platform",
@@ -143,6 +152,13 @@ _HOSTING = (
         r"|google cloud",
     ),
     _anchor("quitter", r"quitter (?:microsoft|azure)|sortir de (?:microsoft|azure)"),
+)
+
+
+# The HDH's move itself, in the sentence that names it.
+_MOVE = re.compile(
+    r"(?<![\w])(?:migr\w+|transf[eè]r\w*|quitt\w+|sortir\s+de|sortie\s+de|bascul\w+"
+    r"|demenag\w+|moves?|moving|switch\w*|leav\w+|relocat\w+)(?![\w])"
 )
 
 
@@ -281,7 +297,8 @@ def assess_relevance(
     # hosting sentence of the body is about its hosting, anaphora included
     # ("la plateforme", "the hub").
     topic = TOPIC_TITLE if heads[0][1].hdh else TOPIC_LEAD if heads[1][1].hdh else 0.0
-    body_points, body_reasons, body_strong = _body(text, folded[body_at:], anchors, topic)
+    body_points, body_reasons, body_strong, body_move = _body(
+        text, folded[body_at:], anchors, topic)
 
     points = 0.0
     reasons: list[str] = []
@@ -303,7 +320,7 @@ def assess_relevance(
             # which may recall the HDH's choice of Microsoft further down.
             health = (
                 where == "title"
-                and (topic > 0 or body_strong)
+                and (topic > 0 or body_strong or body_move)
                 and bool(found.weak_hdh or _scan(title, folded_title, (_HEALTH_DATA,)))
             )
             if health:
@@ -315,7 +332,8 @@ def assess_relevance(
     return Relevance(relevant=points >= RELEVANT_POINTS, score=score, reasons=tuple(reasons))
 
 
-def _body(text: str, folded: str, anchors: _Anchors, topic: float) -> tuple[float, list[str], bool]:
+def _body(text: str, folded: str, anchors: _Anchors,
+          topic: float) -> tuple[float, list[str], bool, bool]:
     """Points for body sentences that tie the HDH to its hosting, with their reasons.
 
     Two ways to count, the larger wins: sentences naming the HDH with a hosting
@@ -325,12 +343,17 @@ def _body(text: str, folded: str, anchors: _Anchors, topic: float) -> tuple[floa
     Counting pairs from the HDH side keeps a single passing mention to one pair
     however many cloud words surround it. The third value says whether one of
     the first ``NUT_GRAF`` sentences names the HDH itself with a specific hosting
+    term; the fourth, whether a sentence names the HDH's move itself ("la migration attendue
+    du Health Data Hub", "transférer la totalité de la plateforme") beside a specific hosting
     term. ``folded`` is the text's ``fold``.
     """
-    found = [_find(s, folded[start : start + len(s)], anchors) for start, s in sentences(text)]
+    split = sentences(text)
+    offsets = [start for start, _ in split]
+    lengths = [len(s) for _, s in split]
+    found = [_find(s, folded[start : start + len(s)], anchors) for start, s in split]
     pair_points, topic_points = 0.0, 0.0
     pairs, topical = 0, 0
-    strong_here = False
+    strong_here = moved = False
     labels: dict[str, None] = {}
     for i, here in enumerate(found):
         if here.hosting and topic:
@@ -348,13 +371,16 @@ def _body(text: str, folded: str, anchors: _Anchors, topic: float) -> tuple[floa
         strong = any(f.strong_hosting for f in window) or len(hosting) >= 2
         # The SNDS alone is a weak anchor whatever the hosting words.
         pair_points += PAIR_STRONG if strong and here.hdh else PAIR_WEAK
+        if strong and here.hdh and not moved:
+            start = offsets[i]
+            moved = _MOVE.search(folded, start, start + lengths[i]) is not None
         pairs += 1
         labels.update(dict.fromkeys(here.hdh + here.weak_hdh + hosting))
     points = min(max(pair_points, topic_points), MAX_BODY_POINTS)
     if not points:
-        return 0.0, [], False
+        return 0.0, [], False, False
     reasons = [f"body:{label}" for label in labels]
     reasons.append(f"body:pairs={pairs}")
     if topic:
         reasons.append(f"body:hosting-sentences={topical}")
-    return points, reasons, strong_here
+    return points, reasons, strong_here, moved
