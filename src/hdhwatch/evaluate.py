@@ -133,26 +133,25 @@ class Report:
     predictions: list[dict]
     extraction: dict | None = None
 
+    def _pairing(self) -> tuple[list, list]:
+        """(expected alerts not raised, raised alerts not expected), each matched once."""
+        missed = list(self.expected_alerts)
+        false = []
+        for alert in self.raised_alerts:
+            match = next((e for e in missed if _same_alert(alert, e)), None)
+            if match is None:
+                false.append(alert)
+            else:
+                missed.remove(match)
+        return missed, false
+
     @property
     def alerts_found(self) -> int:
-        raised = list(self.raised_alerts)
-        found = 0
-        for alert in self.expected_alerts:
-            if alert in raised:
-                raised.remove(alert)
-                found += 1
-        return found
+        return len(self.expected_alerts) - len(self._pairing()[0])
 
     @property
     def false_alerts(self) -> int:
-        expected = list(self.expected_alerts)
-        false = 0
-        for alert in self.raised_alerts:
-            if alert in expected:
-                expected.remove(alert)
-            else:
-                false += 1
-        return false
+        return len(self._pairing()[1])
 
     def summary_line(self) -> str:
         s = self.scores
@@ -194,37 +193,72 @@ def expected_alerts(items: Iterable[Labelled]) -> list[tuple[str, str]]:
         if not exp.get("relevant"):
             continue
         targets = [
-            (date.fromisoformat(d["deadline"]), d["precision"])
+            (date.fromisoformat(d["deadline"]), d["precision"], bool(d.get("approx")))
             for d in exp.get("deadlines") or []
             if d.get("role") == "current" and not d.get("bound") and not d.get("scope")
         ]
         shift = exp.get("shift")
         if shift:
-            to = (date.fromisoformat(shift["to"]), _precision_of(exp, shift["to"]))
-            frm = (date.fromisoformat(shift["from"]), _precision_of(exp, shift["from"]))
+            to = (date.fromisoformat(shift["to"]), *_label_of(exp, shift["to"]))
+            frm = (date.fromisoformat(shift["from"]), *_label_of(exp, shift["from"]))
             if not same(to, known):
                 old = known or frm
-                alerts.append((old[0].isoformat(), to[0].isoformat()))
+                alerts.append(_alert(old, to))
                 superseded.append(old)
                 known = to
                 continue
         target = next((t for t in targets if same(t, known)), None) or (
-            max(targets) if targets else None
+            max(targets, key=lambda t: (t[0], t[1])) if targets else None
         )
         if target is None or same(target, known) or any(same(target, s) for s in superseded):
             continue
         if known is not None:
-            alerts.append((known[0].isoformat(), target[0].isoformat()))
+            alerts.append(_alert(known, target))
             superseded.append(known)
         known = target
     return alerts
 
 
-def _precision_of(expected: dict, day: str) -> str:
+def _label_of(expected: dict, day: str) -> tuple[str, bool]:
+    """The precision and approx flag of the labelled deadline ending on ``day``."""
     for d in expected.get("deadlines") or []:
         if d["deadline"] == day:
-            return d["precision"]
-    return "day"
+            return d["precision"], bool(d.get("approx"))
+    return "day", False
+
+
+def _alert(old: tuple, new: tuple) -> Alert:
+    return Alert(old[0].isoformat(), new[0].isoformat(), old[1], new[1],
+                 bool(old[2]) if len(old) > 2 else False, bool(new[2]) if len(new) > 2 else False)
+
+
+class Alert(tuple):
+    """A raised or expected alert: (from, to) ISO days, compared as FORMAT.md's targets.
+
+    It is a ``(from, to)`` pair for printing and JSON; two alerts are the same move when
+    both ends are the same target (the same period at the coarser precision, or within
+    92 days of an ``approx`` end): an alert from "d'ici deux ans" written in November
+    2020 (2022-11-30) matches one labelled from "2022" (2022-12-31).
+    """
+
+    def __new__(cls, frm: str | None, to: str, frm_precision: str | None = None,
+                to_precision: str = "day", frm_approx: bool = False, to_approx: bool = False):
+        alert = super().__new__(cls, (frm, to))
+        alert.ends = ((frm, frm_precision, frm_approx), (to, to_precision, to_approx))
+        return alert
+
+    def matches(self, other: Alert) -> bool:
+        from hdhwatch.deadlines import same_target
+
+        for (a, pa, xa), (b, pb, xb) in zip(self.ends, other.ends, strict=True):
+            if a is None or b is None:
+                if a != b:
+                    return False
+                continue
+            if not same_target((date.fromisoformat(a), pa or "day", xa),
+                               (date.fromisoformat(b), pb or "day", xb)):
+                return False
+        return True
 
 
 # --- running the real pipeline ----------------------------------------------------------------
@@ -275,8 +309,10 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
                     saved = store.save_article(session, record, content_hash(record))
                     by_id[item.id] = saved.article_id
                     for event in analyse_article(session, saved.article_id):
-                        frm = event.from_deadline.isoformat() if event.from_deadline else None
-                        raised.append((frm, event.to_deadline.isoformat()))
+                        raised.append(Alert(
+                            event.from_deadline.isoformat() if event.from_deadline else None,
+                            event.to_deadline.isoformat(), event.from_precision,
+                            event.to_precision))
             predictions = {}
             with db.session() as session:
                 for item in ordered:
@@ -297,6 +333,8 @@ def _prediction(article) -> dict:
             d["bound"] = s.bound
         if s.scope:
             d["scope"] = s.scope
+        if s.approx:
+            d["approx"] = True
         deadlines.append(d)
         records.append(s.record())
     shift = reported_shift(records)
@@ -339,14 +377,16 @@ def _score(items, predictions, raised, extraction) -> Report:
         note("shifts", *scores["shifts"].add(e_sh, p_sh))
     expected = expected_alerts(items)
     report = Report(scores, expected, raised, errors, out, extraction)
-    missing = list(expected)
-    for alert in raised:
-        if alert in missing:
-            missing.remove(alert)
-        else:
-            errors.append(f"-\ttimeline\tfalse alert\t{alert[0]} → {alert[1]}")
+    missing, false = report._pairing()
+    errors.extend(f"-\ttimeline\tfalse alert\t{a[0]} → {a[1]}" for a in false)
     errors.extend(f"-\ttimeline\tmissed alert\t{a[0]} → {a[1]}" for a in missing)
     return report
+
+
+def _same_alert(a, b) -> bool:
+    if isinstance(a, Alert) and isinstance(b, Alert):
+        return a.matches(b)
+    return tuple(a) == tuple(b)
 
 
 def _fmt(value) -> str:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.config import Settings
 from hdhwatch.read.words import describe_target, format_day, language_of
+from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.articles import dialect_insert
 from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import (
@@ -276,7 +277,8 @@ def _quote(session: Session, event: ShiftEvent) -> str:
         statement = session.scalars(
             select(DeadlineStatement)
             .where(DeadlineStatement.article_id == event.article_id,
-                   DeadlineStatement.deadline == event.to_deadline)
+                   DeadlineStatement.deadline == event.to_deadline,
+                   DeadlineStatement.kind.in_(TARGET_KINDS))
             .order_by(DeadlineStatement.offset)
         ).first()
     return " ".join(statement.sentence.split()) if statement else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hdhwatch.classify.deadlines import find_deadlines, reported_shift
+from hdhwatch.classify.deadlines import find_dates, reported_shift
 from hdhwatch.classify.providers import ProviderCatalog, find_frames, find_providers
 from hdhwatch.classify.relevance import assess_relevance
 from hdhwatch.records import Article, Classification
@@ -37,8 +37,8 @@ def classify(
     shift = None
     anchor = article.published_date or today
     if relevance.relevant and anchor is not None:
-        deadlines = tuple(find_deadlines(text, anchor, article.language))
-        shift = reported_shift(deadlines)
+        deadlines = tuple(find_dates(text, anchor, article.language))
+        shift = reported_shift([d for d in deadlines if d.is_target])
     return Classification(
         relevance=relevance,
         providers=providers,

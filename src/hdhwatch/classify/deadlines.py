@@ -165,15 +165,25 @@ def _period_end(day: date, precision: str) -> date:
     return day
 
 
-def same_target(a: tuple[date, str], b: tuple[date, str]) -> bool:
-    """Whether two (deadline, precision) pairs name the same period at the coarser precision.
+APPROX_DAYS = 92  # FORMAT.md: a relative duration's target is the same as one this near
 
-    "d'ici deux ans" written in November 2020 (2022-11-30, month) and "2022"
-    (2022-12-31, year) are one target; "fin 2026" and "début 2027" are two.
+
+def same_target(a: tuple, b: tuple) -> bool:
+    """Whether two (deadline, precision[, approx]) tuples name the same target.
+
+    Two dates are one target when they fall in the same period at the coarser
+    precision: "d'ici deux ans" written in November 2020 (2022-11-30, month) and
+    "2022" (2022-12-31, year) are one target; "fin 2026" and "début 2027" are two.
     A season and a quarter (same size, different calendars) are the same
-    target when either calendar puts both dates in one period.
+    target when either calendar puts both dates in one period. A target computed
+    from a relative duration (``approx``, the third item) is also the same as any
+    date that ends within ``APPROX_DAYS`` of it: "d'ici deux ans" written in October
+    and in November 2020 is one promise.
     """
-    (da, pa), (db, pb) = a, b
+    da, pa, db, pb = a[0], a[1], b[0], b[1]
+    if (len(a) > 2 and a[2]) or (len(b) > 2 and b[2]):
+        if abs((da - db).days) <= APPROX_DAYS:
+            return True
     ra, rb = _RANK.get(pa, 0), _RANK.get(pb, 0)
     if ra == rb and pa != pb and {pa, pb} == {"season", "quarter"}:
         return any(period_end(da, p) == period_end(db, p) for p in ("season", "quarter"))
@@ -1359,6 +1369,9 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
 
     judged: list[_Atom] = []
     set_aside: list[_Atom] = []
+    # A headline naming the HDH makes it the subject of the article's migration sentences.
+    head_end = folded.find("\n\n")
+    headline = _HDH_SUBJECT.search(folded, 0, head_end if head_end >= 0 else 300) is not None
     for index in sorted(continuation):
         s_start, s_end = sent_starts[index], sent_ends[index]
         inherited_interim = continuation[index] and hits["interim"].first(
@@ -1368,7 +1381,8 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
         for atom in _judge_sentence(text, folded, lang, published, by_sentence[index],
                                     s_start, s_end, inherited_interim, hits, aside):
             atom.offset, atom.sentence_end = s_start, s_end
-            subject = continuation[index] or hits["hdh"].first(s_start, s_end) is not None
+            subject = headline or continuation[index] or hits["hdh"].first(
+                s_start, s_end) is not None
             _set_confidence(atom, folded, hits, s_start, s_end, subject)
             judged.append(atom)
         for atom in aside:
@@ -1411,7 +1425,9 @@ def _set_confidence(atom: _Atom, folded: str, hits: dict[str, _Hits], s_start: i
     à", "nouvelle échéance") or a migration word in the date's clause with the HDH as the
     sentence's subject is "high"; a migration word alone, or a quoted official, "medium"; a
     date that only stands near the topic, "low"."""
-    if atom.forced or (atom.strong_cue and atom.cue_kind in ("shift", "current_strong")):
+    if atom.forced or (atom.strong_cue and atom.cue_kind in ("shift", "current_strong")) or (
+            atom.role == "former" and atom.strong_cue):
+        # a move reported: the new date, or the old one explicitly given up
         atom.basis, atom.confidence = "shift", "high"
         return
     lo = s_start

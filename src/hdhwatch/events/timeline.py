@@ -19,9 +19,10 @@ outlets repeating it; later articles saying the same thing corroborate it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from itertools import groupby
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +36,14 @@ from hdhwatch.store.models import (
     ShiftEvent,
 )
 
-Target = tuple[date, str]  # (deadline, precision)
+Target = tuple  # (deadline, precision) or (deadline, precision, approx)
+
+
+# How many independent outlets (different sites, syndicated copies aside) must state a new
+# target before it is believed when no statement of it is sure on its own. Measured on the
+# real-press development set: one outlet's unsure sentence is where false alerts came from,
+# and every real move was stated by two outlets or reported as a move (see README).
+CONFIRMING_OUTLETS = 2
 
 
 @dataclass(frozen=True)
@@ -45,11 +53,25 @@ class Move:
     key: str
     from_target: Target | None
     to_target: Target
-    article_id: int
+    article_id: int  # the article whose sentence states the new target
     kind: str  # reported | inferred
-    published_at: datetime | None
+    published_at: datetime | None  # when it was confirmed (the confirming article's day)
     statement_id: int | None
-    corroborated_by: tuple[int, ...] = ()
+    corroborated_by: tuple[int, ...] = ()  # later articles restating it
+    confirmed_by: tuple[int, ...] = ()  # the articles that made it believed, first one first
+    basis: str = ""  # reported | confident | outlets: why it was believed
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A new target stated, not yet believed: one outlet, no sure statement, no reported move."""
+
+    to_target: Target
+    article_id: int
+    statement_id: int | None
+    published_at: datetime | None
+    articles: tuple[int, ...]
+    outlets: tuple[str, ...]
 
 
 @dataclass
@@ -59,6 +81,7 @@ class TimelineState:
     moves: list[Move] = field(default_factory=list)
     known_since: int | None = None  # article that set the known target
     known_statement: int | None = None
+    signals: list[Signal] = field(default_factory=list)
 
 
 def move_key(from_target: Target | None, to_target: Target) -> str:
@@ -73,11 +96,32 @@ def _same(a: Target | None, b: Target | None) -> bool:
 
 
 @dataclass(frozen=True)
+class _Claim:
+    """A target an article states: (deadline, precision, approx), its statement, how sure."""
+
+    target: Target
+    statement: int | None
+    confident: bool  # a "high" statement: the HDH's migration named with the date
+
+
+@dataclass(frozen=True)
 class _ArticleTargets:
     article_id: int
     published_at: datetime | None
-    targets: tuple[tuple[Target, int], ...]  # (target, statement id)
-    shift: tuple[Target, Target, int] | None  # (from, to, statement id of "to")
+    outlet: str  # the site, for "independent outlets"
+    claims: tuple[_Claim, ...]  # plain current targets not over at publication
+    shift: tuple[Target, Target, int, bool] | None  # (from, to, statement of "to", reported)
+
+
+def outlet_of(url: str | None, outlet: str | None, article_id: int) -> str:
+    """The site an article comes from: its host without "www." (an aggregator's copies of
+    one another count once); the outlet's name when the address has no real host."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    for prefix in ("www.", "m.", "amp."):
+        host = host.removeprefix(prefix)
+    if host and not host.endswith(".invalid"):
+        return host
+    return (outlet or "").strip().lower() or f"article:{article_id}"
 
 
 def _article_targets(session: Session) -> list[_ArticleTargets]:
@@ -85,105 +129,165 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
 
     Reads plain columns, not ORM entities, and lets the database sort: a store
     of years holds thousands of statements, and building an object for each
-    cost several times the query.
+    cost several times the query. Articles of one day are ordered by address, not by
+    arrival, so that the replay does not depend on the order pages were crawled in.
     """
     from hdhwatch.classify.deadlines import reported_shift
-    from hdhwatch.records import Deadline
+    from hdhwatch.records import TARGET_KINDS, Deadline
 
     s = DeadlineStatement
+    when = func.coalesce(Article.published_at, Article.fetched_at)
     rows = session.execute(
-        select(Article.id, Article.published_at, s.id, s.deadline, s.precision, s.role,
-               s.bound, s.scope, s.offset)
+        select(Article.id, when, Article.url, Article.outlet, s.id, s.deadline, s.precision,
+               s.role, s.bound, s.scope, s.offset, s.confidence, s.basis, s.approx)
         .join(s, s.article_id == Article.id)
-        .where(Article.relevant.is_(True), Article.duplicate_of_id.is_(None))
-        .order_by(func.coalesce(Article.published_at, Article.fetched_at), Article.id,
-                  s.offset, s.id)
+        .where(Article.relevant.is_(True), Article.duplicate_of_id.is_(None),
+               s.kind.in_(TARGET_KINDS))
+        .order_by(when, Article.url, s.offset, s.id)
     ).all()
     result = []
     for article_id, group in groupby(rows, key=lambda row: row[0]):
         group = list(group)
-        targets = tuple(
-            ((deadline, precision), sid)
-            for _, _, sid, deadline, precision, role, bound, scope, _ in group
+        _, published, url, outlet = group[0][:4]
+        day = published.date() if published is not None else None
+        claims = tuple(
+            _Claim((deadline, precision, bool(approx)), sid, confidence == "high")
+            for _, _, _, _, sid, deadline, precision, role, bound, scope, _, confidence, _, approx
+            in group
             if role == "current" and bound is None and scope is None
+            and (day is None or deadline >= day)  # a target over at publication is stale
         )
         # reported_shift reads dates, roles, bounds, scopes and offsets only
         shift = reported_shift([
             Deadline(deadline=deadline, precision=precision, role=role, sentence="",
                      offset=offset, phrase="", bound=bound, scope=scope)
-            for _, _, _, deadline, precision, role, bound, scope, offset in group
+            for _, _, _, _, _, deadline, precision, role, bound, scope, offset, _, _, _ in group
         ])
         moved = None
         if shift is not None:
             to = (shift.to_deadline, shift.to_precision)
-            sid = next((row[2] for row in group if (row[3], row[4]) == to and row[5] == "current"),
-                       None)
-            moved = ((shift.from_deadline, shift.from_precision), to, sid)
-        result.append(_ArticleTargets(article_id, group[0][1], targets, moved))
+            row = next((r for r in group if (r[5], r[6]) == to and r[7] == "current"), None)
+            frm = (shift.from_deadline, shift.from_precision)
+            given_up = any((r[5], r[6]) == frm and r[7] == "former" and r[12] == "shift"
+                           for r in group)
+            if row is not None and (day is None or to[0] >= day):
+                # the move is reported when the old date is explicitly given up, or the new
+                # one's sentence says it moved or names the migration surely; otherwise the
+                # new date is only one more statement
+                reported = given_up or row[12] == "shift" or row[11] == "high"
+                moved = ((shift.from_deadline, shift.from_precision), (*to, bool(row[13])),
+                         row[4], reported)
+        result.append(_ArticleTargets(article_id, published, outlet_of(url, outlet, article_id),
+                                      claims, moved))
     return result
 
 
+@dataclass
+class _Candidate:
+    claim: _Claim
+    article_id: int
+    published_at: datetime | None
+    articles: list[int]
+    outlets: list[str]
+    confident: bool
+    reported: bool
+
+    def believed(self) -> bool:
+        return self.reported or self.confident or len(self.outlets) >= CONFIRMING_OUTLETS
+
+
 def replay(articles: list[_ArticleTargets]) -> TimelineState:
-    """Walk the articles in order and apply FORMAT.md's timeline rule."""
+    """Walk the articles in order: FORMAT.md's timeline rule, with a new target believed
+    only when an article reports the move itself, when a statement of it is sure ("high":
+    the HDH's migration named with the date), or when ``CONFIRMING_OUTLETS`` independent
+    outlets state it. Until then it is a signal. An earlier target than the known one is
+    only believed when reported as a move (else it is a stale or wrong restatement); a
+    superseded one restated raises nothing.
+    """
     state = TimelineState()
     corroboration: dict[str, list[int]] = {}
     current_key: str | None = None
+    pending: list[_Candidate] = []
     for item in articles:
-        target, statement = _choose_target(item, state.known)
-        if item.shift and not _same(item.shift[1], state.known):
-            old = state.known or item.shift[0]
-            new = item.shift[1]
-            key = move_key(old, new)
-            state.moves.append(
-                Move(key, old, new, item.article_id, "reported", item.published_at, item.shift[2])
-            )
-            state.superseded.append(old)
+        if item.shift is not None and item.shift[3] and not _same(item.shift[1], state.known):
+            claim = _Claim(item.shift[1], item.shift[2], True)
+            reported = True
+        else:
+            claim = _choose_claim(item, state.known)
+            reported = False
+            if claim is None:
+                continue
+            if _same(claim.target, state.known):
+                if current_key:
+                    corroboration.setdefault(current_key, []).append(item.article_id)
+                continue
+            if any(_same(claim.target, old) for old in state.superseded):
+                continue  # a stale restatement, not a move back
+            if state.known is not None and claim.target[0] < state.known[0]:
+                continue  # earlier than the known target and not reported as a move
+        candidate = next((c for c in pending if _same(c.claim.target, claim.target)), None)
+        if candidate is None:
+            candidate = _Candidate(claim, item.article_id, item.published_at, [], [], False,
+                                   False)
+            pending.append(candidate)
+        if item.article_id not in candidate.articles:
+            candidate.articles.append(item.article_id)
+        if item.outlet not in candidate.outlets:
+            candidate.outlets.append(item.outlet)
+        candidate.confident = candidate.confident or claim.confident
+        candidate.reported = candidate.reported or reported
+        if reported:
+            # the reported move's own sentence is the evidence to quote
+            candidate.claim, candidate.article_id = claim, item.article_id
+        if not candidate.believed():
+            continue
+        pending.remove(candidate)
+        new = candidate.claim.target
+        basis = "reported" if candidate.reported else "confident" if candidate.confident \
+            else "outlets"
+        if state.known is None and not reported:
             state.known, state.known_since, state.known_statement = (
-                new,
-                item.article_id,
-                item.shift[2],
-            )
-            current_key = key
-            continue
-        if target is None:
-            continue
-        if _same(target, state.known) or (item.shift and _same(item.shift[1], state.known)):
-            if current_key:
-                corroboration.setdefault(current_key, []).append(item.article_id)
-            continue
-        if any(_same(target, old) for old in state.superseded):
-            continue  # a stale restatement, not a move back
-        if state.known is None:
+                new, candidate.article_id, candidate.claim.statement)
+            continue  # the first target learnt raises nothing
+        old = state.known or (item.shift[0] if item.shift else None)
+        if old is None:
             state.known, state.known_since, state.known_statement = (
-                target,
-                item.article_id,
-                statement,
-            )
+                new, candidate.article_id, candidate.claim.statement)
             continue
-        key = move_key(state.known, target)
-        state.moves.append(
-            Move(
-                key, state.known, target, item.article_id, "inferred", item.published_at, statement
-            )
-        )
-        state.superseded.append(state.known)
-        state.known, state.known_since, state.known_statement = target, item.article_id, statement
+        key = move_key(old, new)
+        state.moves.append(Move(
+            key, old, new, candidate.article_id, "reported" if reported else "inferred",
+            item.published_at, candidate.claim.statement,
+            confirmed_by=tuple(candidate.articles), basis=basis,
+        ))
+        state.superseded.append(old)
+        state.known, state.known_since, state.known_statement = (
+            new, candidate.article_id, candidate.claim.statement)
         current_key = key
+        # what was pending is judged again against the new known target
+        pending = [c for c in pending if not _same(c.claim.target, new)
+                   and not any(_same(c.claim.target, o) for o in state.superseded)
+                   and c.claim.target[0] > new[0]]
     state.moves = [
-        Move(**{**m.__dict__, "corroborated_by": tuple(corroboration.get(m.key, ()))})
-        for m in state.moves
+        replace(m, corroborated_by=tuple(corroboration.get(m.key, ()))) for m in state.moves
+    ]
+    state.signals = [
+        Signal(c.claim.target, c.article_id, c.claim.statement, c.published_at,
+               tuple(c.articles), tuple(c.outlets))
+        for c in pending
+        if not (state.known is not None and c.claim.target[0] < state.known[0])
     ]
     return state
 
 
-def _choose_target(item: _ArticleTargets, known: Target | None) -> tuple[Target | None, int | None]:
+def _choose_claim(item: _ArticleTargets, known: Target | None) -> _Claim | None:
     """The article's target: the known one if it restates it, else the latest it states."""
-    if not item.targets:
-        return None, None
-    for target, statement in item.targets:
-        if _same(target, known):
-            return target, statement
-    return max(item.targets, key=lambda t: (t[0][0], t[0][1]))
+    if not item.claims:
+        return None
+    for claim in item.claims:
+        if _same(claim.target, known):
+            return claim
+    return max(item.claims, key=lambda c: (c.target[0], c.target[1]))
 
 
 def current_state(session: Session) -> TimelineState:

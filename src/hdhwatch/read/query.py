@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.errors import QueryError
+from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.models import Article, DeadlineStatement, ProviderMention, ShiftEvent, Source
 
 _FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
@@ -101,7 +102,8 @@ def articles_query(session: Session, f: ArticleFilter) -> Select:
     if f.relevant is not None:
         stmt = stmt.where(Article.relevant.is_(f.relevant))
     if f.with_deadline:
-        stmt = stmt.where(exists().where(DeadlineStatement.article_id == Article.id))
+        stmt = stmt.where(exists().where(DeadlineStatement.article_id == Article.id,
+                                         DeadlineStatement.kind.in_(TARGET_KINDS)))
     if f.shifts_only:
         stmt = stmt.where(exists().where(ShiftEvent.article_id == Article.id))
     stmt = stmt.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())

@@ -26,7 +26,7 @@ from hdhwatch.classify.deadlines import reported_shift
 from hdhwatch.classify.providers import ProviderCatalog
 from hdhwatch.events.timeline import known_target
 from hdhwatch.read.words import describe_target, short_target
-from hdhwatch.records import Deadline
+from hdhwatch.records import TARGET_KINDS, Deadline
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
@@ -89,7 +89,7 @@ def timeline_rows(session: Session) -> list[dict]:
             DeadlineStatement.phrase, DeadlineStatement.cue,
         )
         .join(DeadlineStatement, DeadlineStatement.article_id == Article.id)
-        .where(Article.relevant.is_(True))
+        .where(Article.relevant.is_(True), DeadlineStatement.kind.in_(TARGET_KINDS))
         .order_by(when, Article.id, DeadlineStatement.offset, DeadlineStatement.id)
     ).all()
     words: dict[tuple[date, str], tuple[str, str]] = {}  # a store states few distinct targets
@@ -218,14 +218,15 @@ def current_target(session: Session) -> dict | None:
     state = known_target(session)
     if state.known is None:
         return None
-    deadline, precision = state.known
+    deadline, precision = state.known[0], state.known[1]
     statement = session.get(DeadlineStatement, state.known_statement) \
         if state.known_statement else None
     if statement is None and state.known_since is not None:
         statement = session.scalars(
             select(DeadlineStatement)
             .where(DeadlineStatement.article_id == state.known_since,
-                   DeadlineStatement.deadline == deadline)
+                   DeadlineStatement.deadline == deadline,
+                   DeadlineStatement.kind.in_(TARGET_KINDS))
             .order_by(DeadlineStatement.offset)
         ).first()
     article = session.get(Article, state.known_since) if state.known_since else None
@@ -239,7 +240,7 @@ def current_target(session: Session) -> dict | None:
         "sentence": " ".join(statement.sentence.split()) if statement else None,
         "phrase": statement.phrase if statement else None,
         "moves": len(state.moves),
-        "superseded": [describe_target(d, p, "fr") for d, p in state.superseded],
+        "superseded": [describe_target(t[0], t[1], "fr") for t in state.superseded],
     }
 
 

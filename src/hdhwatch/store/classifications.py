@@ -31,7 +31,7 @@ def persist_classification(session: Session, article: Article, result: Classific
     if article.classified_at is not None:
         for model in (ProviderMention, FrameMention, ShiftCorroboration, DeadlineStatement):
             session.execute(delete(model).where(model.article_id == article.id))
-        session.expire(article, ["providers", "frames", "deadlines"])
+        session.expire(article, ["providers", "frames", "dates", "deadlines"])
     article.relevant = result.relevance.relevant
     article.relevance_score = result.relevance.score
     article.relevance_reasons = list(result.relevance.reasons)
@@ -51,7 +51,8 @@ def persist_classification(session: Session, article: Article, result: Classific
         DeadlineStatement: [
             dict(article_id=article.id, deadline=d.deadline, precision=d.precision, role=d.role,
                  bound=d.bound, scope=d.scope, sentence=d.sentence, offset=d.offset,
-                 phrase=d.phrase, cue=d.cue)
+                 phrase=d.phrase, cue=d.cue, kind=d.kind, confidence=d.confidence,
+                 basis=d.basis, approx=d.approx)
             for d in result.deadlines
         ],
     }

@@ -21,9 +21,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hdhwatch.records import TARGET_KINDS
 from hdhwatch.records import Deadline as DeadlineRecord
 from hdhwatch.store.db import Base, UTCDateTime, utcnow
 
@@ -116,8 +119,16 @@ class Article(Base):
     frames: Mapped[list[FrameMention]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="FrameMention.offset"
     )
-    deadlines: Mapped[list[DeadlineStatement]] = relationship(
+    # Every dated statement the classifier kept, targets and dates set aside alike ...
+    dates: Mapped[list[DeadlineStatement]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="DeadlineStatement.offset"
+    )
+    # ... and the statements of the migration's date (target, interim step, lower bound).
+    deadlines: Mapped[list[DeadlineStatement]] = relationship(
+        primaryjoin=lambda: and_(DeadlineStatement.article_id == Article.id,
+                                 DeadlineStatement.kind.in_(TARGET_KINDS)),
+        viewonly=True,
+        order_by="DeadlineStatement.offset",
     )
 
 
@@ -180,8 +191,13 @@ class DeadlineStatement(Base):
     offset: Mapped[int] = mapped_column(Integer)
     phrase: Mapped[str] = mapped_column(Text)
     cue: Mapped[str | None] = mapped_column(Text)
+    # target | interim | bound (the migration's date), event | other (a date set aside)
+    kind: Mapped[str] = mapped_column(String(10), default="target", server_default="target")
+    confidence: Mapped[str] = mapped_column(String(10), default="high", server_default="high")
+    basis: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    approx: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    article: Mapped[Article] = relationship(back_populates="deadlines")
+    article: Mapped[Article] = relationship(back_populates="dates")
 
     def record(self) -> DeadlineRecord:
         """The statement as the classifier's record (what ``deadlines`` functions take)."""
@@ -195,6 +211,10 @@ class DeadlineStatement(Base):
             cue=self.cue,
             bound=self.bound,
             scope=self.scope,
+            kind=self.kind,
+            confidence=self.confidence,
+            basis=self.basis,
+            approx=self.approx,
         )
 
 
