@@ -248,7 +248,7 @@ class Alert(tuple):
         return alert
 
     def matches(self, other: Alert) -> bool:
-        from hdhwatch.deadlines import same_target
+        from hdhwatch.classify.deadlines import same_target
 
         for (a, pa, xa), (b, pb, xb) in zip(self.ends, other.ends, strict=True):
             if a is None or b is None:

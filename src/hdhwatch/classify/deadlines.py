@@ -810,6 +810,9 @@ _EVENT = _cue(
     r"|les\s+deputes|les\s+senateurs)", r"communique", r"tribune", r"hearing", r"testif\w+",
     r"a\s+report", r"the\s+report", r"published", r"told\s+\w+", r"said\s+on",
     r"se\s+reuni\w+", r"reuni\w+", r"comite\s+de\s+pilotage", r"meeting", r"will\s+meet",
+    r"comites?\s+\w+", r"conseil\s+des\s+ministres", r"se\s+tiendr\w+", r"seances?",
+    # a legal action: "annonce d'autres recours dès la rentrée"
+    r"recours", r"appeals?", r"plaintes?", r"requetes?", r"lawsuits?", r"contentieux",
     # a court's or an authority's ruling: "la CJUE doit se prononcer cet été sur ..."
     r"se\s+prononc\w+", r"statu(?:er|era|eront|erait|ait|e)", r"trancher\w*", r"saisie?s?",
     r"rendr\w+\s+(?:sa|son|ses|leur)\s+(?:decision|avis|arret|verdict|conclusions|rapport)",
@@ -831,7 +834,7 @@ _EVENT_PP = _cue(
     r"(?:fixee?s?|promise?|promis|promet(?:tait|taient)?|decidee?s?|actee?s?|promised|set"
     r"|decided|prise?s?|faite?s?|formulee?s?|made|given|taken)(?=\s+(?:en|le|lors|des|dès"
     r"|in|on|back\s+in)\s)",
-    r"(?:lancee?s?|engagee?s?|demarree?s?|initiee?s?|ouverte?s?|signee?s?|adressee?s?"
+    r"(?:lancee?s?|engagee?s?|demarree?s?|initiee?s?|ouverte?s?|signee?s?|adressee?s?|reprise?s?"
     r"|envoyee?s?|rendue?s?|publiee?s?|presentee?s?|devoilee?s?|annoncee?s?|remise?s?"
     r"|obtenue?s?|deposee?s?|votee?s?|definie?s?|adoptee?s?|revisee?s?|nommee?s?|launched|started|opened|signed|sent"
     r"|published|presented|unveiled|announced|filed|issued|defined|adopted)"
@@ -920,6 +923,11 @@ _FORMER_POST = _cue(
     r"|respectee?s?|atteinte?s?|honoree?s?)", r"n'(?:est|etait)\s+plus\s+(?:d'actualite|tenable"
     r"|realiste|possible|atteignable|envisageable|l'objectif|l'horizon|la\s+cible)",
     r"(?:a\s+ete|est|sera)\s+(?:abandonnee?|oubliee?|enterree?)", r"ne\s+tiendra\s+pas",
+    # "ne pourrait pas intervenir dans les temps", "won't happen on time"
+    r"n(?:e\s+|')(?:[\w-]+\s+){0,3}?(?:pas|plus|jamais)\s+(?:[\w-]+\s+){0,4}?(?:dans\s+les"
+    r"\s+(?:temps|delais)|a\s+temps|a\s+l'heure)",
+    r"(?:won't|will\s+not|cannot|can't|could\s+not|couldn't|would\s+not|wouldn't)\s+(?:\w+\s+)"
+    r"{0,3}?(?:on\s+time|in\s+time)",
     r"a\s+fait\s+long\s+feu", r"est\s+passee?\s+a\s+la\s+trappe",
     r"originally", r"initially",
     r"(?:is|was|now\s+looks|looks|seems|appears|became|has\s+become|proved)\s+(?:\w+\s+)?"
@@ -996,7 +1004,9 @@ _HORIZON_NOUN = _cue(
 _LEGAL_BEFORE = re.compile(
     r"(?<![\w'])(?:arrete|decret|loi|ordonnance|deliberation|decision|circulaire|directive"
     r"|reglement|avis|jugement|arret|note|instruction|lettre|courrier|communique|rapport"
-    r"|recommandation|ordinance|decree|letter|report)s?(?:\s+n\s*[°o]?\s*[\d-]+)?"
+    r"|recommandation|ordinance|decree|letter|report|comite|reunion|seance|session|audition"
+    r"|sommet|conference|colloque|ceremonie|assemblee|conseil|meeting|hearing|sitting"
+    r"|summit)s?(?:\s+n\s*[°o]?\s*[\d-]+)?"
     r"(?:\s+\w+){0,2}?\s+(?:du|de|en\s+date\s+du|dated|of)\s*\Z"
 )
 _NUMBER_BEFORE = re.compile(
@@ -1078,6 +1088,13 @@ _MODAL_PAST = re.compile(
 _CLOCK_AFTER = re.compile(
     r"\s*(?:[,|-]\s*)?(?:a|at|,|-)?\s*(?:[01]?\d|2[0-3])\s*(?:h|:)\s*[0-5]\d(?![\d])"
     r"|\s*(?:[,|-]\s*)?(?:a|at)?\s*(?:[01]?\d|2[0-3])\s*h(?![\w])"
+)
+_FURNITURE_LINE = re.compile(
+    r"[\s\W]*(?:a\s+lire\s+aussi|lire\s+aussi|a\s+lire\s+egalement|lire\s+egalement"
+    r"|a\s+lire|voir\s+aussi|sur\s+le\s+meme\s+sujet|dans\s+la\s+meme\s+rubrique"
+    r"|articles?\s+(?:lies|similaires|recommandes)|read\s+(?:also|more)|see\s+also"
+    r"|related(?:\s+(?:posts?|articles?|stories|coverage))?|more\s+on\s+this|recommended"
+    r"|you\s+may\s+also\s+like|also\s+read|plus\s+d'articles)(?![\w])"
 )
 _STAMP_BEFORE = re.compile(
     r"(?<![\w'])(?:publiee?|mise?\s+a\s+jour|maj|modifiee?|actualisee?|posted|published"
@@ -2018,6 +2035,8 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
     contract's end, another project's); None when it may be the target."""
     if _intro_is(atom.intro, _PAST_INTROS):
         return "event"
+    if atom.precision == "day" and atom.deadline is not None and atom.deadline <= published:
+        return "event"  # a day already come: a dateline, a hearing, an announcement
     if _stamp(atom, folded, s_start):
         return "event"  # "Publié le 24 janvier 2022 à 10h17", "Newsgene 04/02/2022 à 11:09"
     if atom.period.kind == "rel" and _COUNTED_FROM.match(folded, atom.end,
@@ -2065,8 +2084,13 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
 
 def _stamp(atom: _Atom, folded: str, s_start: int) -> bool:
     """Page furniture: a date with a clock time ("le 4 février à 11h09", "6 February 2026 at
-    15:15"), or after "publié", "mis à jour", "updated" ..."""
+    15:15"), after "publié", "mis à jour", "updated" ..., alone in brackets ("(22/04/2026)"),
+    or in a line of links to other stories ("Lire aussi", "Related")."""
     if _CLOCK_AFTER.match(folded, atom.end, atom.end + 16):
+        return True
+    if folded[atom.start - 1:atom.start] == "(" and folded[atom.end:atom.end + 1] == ")":
+        return True
+    if _FURNITURE_LINE.match(folded, s_start):
         return True
     return _STAMP_BEFORE.search(folded, max(s_start, atom.start - 40), atom.start) is not None
 
@@ -2080,7 +2104,7 @@ def _said_on(atom: _Atom, folded: str, lo: int, hi: int) -> bool:
     if _intro_is(atom.intro, _FUTURE_INTROS):
         return False
     # "évoquait la fin 2026", "announced the second half of 2026": the date is what was said
-    said_object = atom.intro in _ARTICLES and atom.period.kind != "day"
+    said_object = atom.intro in ("la", "le", "l'", "les", "the") and atom.period.kind != "day"
     if not said_object and _SAID_BEFORE.search(folded, max(lo, atom.start - 45), atom.start):
         return True
     if atom.start - lo > 12 and not _DAY_INTRO.search(folded, max(lo, atom.start - 4),
