@@ -1029,7 +1029,7 @@ _CONNECTOR = re.compile(
     r"\Z"
 )
 _CLAUSE_END = re.compile(
-    r"[;:!?()«»\"]|-(?<=\s-)(?=\s)|"
+    r"[;:!?()]|-(?<=\s-)(?=\s)|"
     + _word_start(["mais", "but", r"tandis\s+que", r"alors\s+que"]) + r"(?![\w])"
 )
 _AFTER_BOUND = re.compile(
