@@ -3,7 +3,10 @@
 ``classify(article)`` is pure: the stages it composes each live in their own
 module (``relevance``, ``providers``, ``deadlines``). Deadlines are only
 looked for in relevant articles: a date in a story that is not about the HDH's
-hosting is not a statement of the HDH's migration date.
+hosting is not a statement of the HDH's migration date. One exception makes a
+story relevant: a sentence that names the HDH and sets the date of its move
+("la migration complète est désormais envisagée d'ici la fin de 2026", paragraph
+nine of a hearing report on public procurement) is the news this tool is for.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from datetime import date
 
 from hdhwatch.classify.deadlines import find_dates, reported_shift
 from hdhwatch.classify.providers import ProviderCatalog, find_frames, find_providers
-from hdhwatch.classify.relevance import assess_relevance
-from hdhwatch.records import Article, Classification
+from hdhwatch.classify.relevance import assess_relevance, names_hdh
+from hdhwatch.records import Article, Classification, Relevance
 
 # Bump when the rules change: `hdhwatch classify --all` re-runs older results.
 CLASSIFIER_VERSION = "2026.11.28c"
@@ -23,6 +26,20 @@ def classified_text(article: Article) -> str:
     """The text every offset refers to: title, lead and body, separated by blank lines."""
     parts = [article.title, article.lead, article.text]
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+CONTEXT_PARAGRAPHS = 3  # how far back "la directrice", "la plateforme" may point
+
+
+def _context(text: str, offset: int, length: int) -> str:
+    """A sentence with the paragraphs before it that its pronouns may refer to."""
+    start = offset
+    for _ in range(CONTEXT_PARAGRAPHS):
+        start = text.rfind("\n\n", 0, max(0, start - 1))
+        if start < 0:
+            start = 0
+            break
+    return text[start:offset + length]
 
 
 def classify(
@@ -36,8 +53,16 @@ def classify(
     deadlines: tuple = ()
     shift = None
     anchor = article.published_date or today
-    if relevance.relevant and anchor is not None:
+    if anchor is not None and (relevance.relevant or relevance.score > 0):
         deadlines = tuple(find_dates(text, anchor, article.language))
+        if not relevance.relevant:
+            stated = next((d for d in deadlines if d.kind == "target" and d.confidence == "high"
+                           and names_hdh(_context(text, d.offset, len(d.sentence)))), None)
+            if stated is None:
+                deadlines = ()
+            else:
+                relevance = Relevance(True, relevance.score,
+                                      (*relevance.reasons, f"body:hdh target {stated.deadline.isoformat()}"))
         shift = reported_shift([d for d in deadlines if d.is_target])
     return Classification(
         relevance=relevance,

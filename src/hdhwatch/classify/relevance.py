@@ -227,6 +227,12 @@ def _labels(anchors: list[_Anchor]) -> list[str]:
     return list(dict.fromkeys(a.label for a in anchors))
 
 
+def names_hdh(text: str) -> bool:
+    """Whether ``text`` names the HDH itself (not only the SNDS or health data generally)."""
+    folded = fold_fast(text)
+    return bool(_scan(text, folded, tuple(a for a in _HDH if a.pattern.occurs_in(folded))))
+
+
 def _split_lede(title: str, lead: str | None, text: str) -> tuple[str, str, str]:
     """``(where, lead, body)``: without a chapô, the opening sentences play its part.
 
