@@ -1121,9 +1121,10 @@ _SAID_AFTER = re.compile(
     r"\s*,?\s*(?:[\w'-]+\s+){0,6}?(?:a|ont|avait|avaient|has|have|had)?\s*"
     r"(?:(?:deja|alors|officiellement|publiquement)\s+)?(?:" + _SAYING + r")(?![\w])"
 )
-# A promise retold in the pluperfect ("s'était engagé en novembre 2020 à migrer dans les 18
-# mois"): not a sign that it failed. (The imperfect, "promettait", tells a promise since
-# dropped, as the press uses it.)
+# A promise retold in the pluperfect with the day it was made ("s'était engagé en novembre
+# 2020 à migrer dans les 18 mois"): while its term runs, not a sign that it failed. (A
+# calendar date so retold, "on nous avait annoncé la fin de 2022", and the imperfect,
+# "promettait", tell a promise since dropped, as the press uses them.)
 _RETOLD_PROMISE = re.compile(
     r"(?:avai(?:t|ent)|s'etai(?:t|ent))\s+(?:\w+\s+){0,2}?(?:promis|engagee?s?|annonce|assure"
     r"|garanti|affirme)(?![\w])"
@@ -1409,8 +1410,9 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
     judged = [a for a in judged if a.deadline is not None]
     for atom in judged:
         if atom.cue_kind == "retold" and atom.role == "former" and atom.deadline is not None \
-                and atom.deadline >= published:
-            # a promise retold whose date is still ahead, with nothing saying it failed
+                and atom.deadline >= published and atom.period.kind == "rel":
+            # a promise retold with its date ("s'était engagé en novembre 2020 à migrer
+            # dans les 18 mois"), whose term is still ahead, with nothing saying it failed
             atom.role, atom.cue, atom.cue_kind, atom.strong_cue = "current", None, None, False
     _reconcile(judged)
     judged = _drop_relative_twins(judged)
@@ -1983,7 +1985,7 @@ def _merge_ranges(atoms: list[_Atom], folded: str, shift: bool) -> list[_Atom]:
             merged.append(atom)
             continue
         conn = atom.link.split()[0] if atom.link.split() else atom.link
-        opened_by_from = prev.intro == "de" or _FROM_BEFORE.search(
+        opened_by_from = prev.intro in ("de", "d'", "from") or _FROM_BEFORE.search(
             folded, max(0, prev.start - 6), prev.start) is not None
         if shift and opened_by_from and conn in ("a", "au", "to", "jusqu'a", "jusqu'au",
                                                   "jusqu'en"):
