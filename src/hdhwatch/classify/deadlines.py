@@ -708,6 +708,7 @@ _TOPIC = _cue(
     r"host\w*", r"sovereign\w*", r"platform\w*", r"deadline", r"targets?", r"timeline",
     r"timetable", r"schedule\w*", r"relocat\w*", r"exit", r"transition\w*", r"bascule",
     r"nouvel\s+hebergeur", r"changement\s+d'hebergeur", r"accueill\w*",
+    r"(?:un|le|son|leur)\s+depart",
     r"date\s+(?:butoir|limite|cible)", r"repli(?:qu|c)\w+",
 )
 # The HDH named as the sentence's subject (or the platform, by its common nouns).
@@ -740,6 +741,7 @@ _MIGRATION = _cue(
     r"transf[eè]r\w*", r"demenag\w*", r"rapatri\w*", r"heberg\w*", r"accueill\w*",
     r"cloud\s+souverain", r"solution\s+(?:souveraine|francaise|europeenne)",
     r"changement\s+d'hebergeur", r"calendrier", r"echeances?", r"horizon", r"objectifs?",
+    r"(?:un|le|son|leur)\s+depart",
     r"cibles?", r"move", r"moving", r"migrat\w+", r"leav\w+", r"exit\w*", r"switch\w*",
     r"transfer\w*", r"relocat\w*", r"sovereign\s+cloud", r"deadline", r"targets?",
     r"timeline", r"timetable",
@@ -2289,7 +2291,8 @@ def _missed_target(atom: _Atom, folded: str, hits: dict[str, _Hits], floor: int)
         atom.role = "former"
         return True
     if _intro_is(atom.intro, ("d'ici", "au plus tard", "by", "no later than", "horizon",
-                              "l'horizon", "a l'horizon", "a horizon", "echeance", "objectif")):
+                              "l'horizon", "a l'horizon", "a horizon", "echeance", "objectif",
+                              "avant", "before", "pour", "within", "sous", "dans")):
         cue = (atom.start, atom.mod_start)
     else:
         cue = hits["target"].last(max(floor, atom.start - 30), atom.start)
