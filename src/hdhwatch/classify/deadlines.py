@@ -672,7 +672,7 @@ _REL_INTROS = ("d'ici", "dans", "sous", "entre", "depasser", "depassant", "exced
                "dans un delai", "sous un delai", "a horizon",
                "a un horizon", "a l'horizon", "horizon", "en moins de", "dans les",
                "au cours des", "within", "in", "in the next", "within the next",
-               "over the next", "au plus tard", "il y a")
+               "over the next", "au plus tard", "il y a", "en")
 _PAST_INTROS = ("depuis", "since", "il y a")
 _NEGATED_FRAMES = ("depasser", "depassant", "exceder", "excedant", "exceed", "exceeding")
 _ARTICLES = frozenset({"la", "le", "l'", "les", "the", "a", "a la", "a l'"})
