@@ -788,6 +788,10 @@ _OTHER_EVENT = _cue(
     # a parliament's vote
     r"se\s+conformer", r"mise?s?\s+en\s+conformite", r"conformite", r"compl(?:y|iance)",
     r"point\s+d'etape", r"concertation", r"votes?\s+(?:finaux|final|definitifs?)",
+    # a document to hand in: "transmettre une note à la commission avant le 30 juin"
+    r"(?:transmett|remett|fourni|communiqu|envoy|adress|rend|submit|send|deliver)\w*\s+"
+    r"(?:\w+\s+)?(?:un|une|le|la|les|sa|son|ses|leur|a|an|the|its)\s+(?:\w+\s+)?(?:note|rapport"
+    r"|document|plan|feuille\s+de\s+route|calendrier\s+detaille|report|roadmap|timetable)",
     r"vote\s+solennel", r"final\s+votes?",
 )
 _OTHER_NAME = _cue(
@@ -833,6 +837,8 @@ _EVENT = _cue(
 # juin", "défini par le gouvernement en mai". Only looked for on the left of a date.
 _EVENT_PP = _cue(
     # set or promised *when*: "fixée en 2023", "avait promis en 2020" (not "fixée à 2025")
+    r"(?:promesses?|engagements?|annonces?|promises?|pledges?|commitments?)(?:\s+(?:initiale?s?"
+    r"|originelle?s?|initial|original|first|premiere?s?))?\s*,?(?=\s+(?:en|in|from)\s)",
     r"(?:fixee?s?|promise?|promis|promet(?:tait|taient)?|decidee?s?|actee?s?|promised|set"
     r"|decided|prise?s?|faite?s?|formulee?s?|made|given|taken)(?=\s+(?:en|le|lors|des|dès"
     r"|in|on|back\s+in)\s)",
@@ -2122,6 +2128,7 @@ def _said_when(atom: _Atom, left: int, right: int, s_start: int, s_end: int,
     """A yearless month beside a verb of saying, with another date in its sentence, is when
     it was said: "En février, le ministère jurait que tout serait bouclé fin 2026"."""
     if atom.period.year is not None or atom.period.spec is not None or \
+            atom.period.kind not in ("day", "month", "season") or \
             _intro_is(atom.intro, _FUTURE_INTROS):
         return False
     if left == s_start and right == s_end:
@@ -2286,7 +2293,8 @@ def _missed_target(atom: _Atom, folded: str, hits: dict[str, _Hits], floor: int)
     """A period already over, plainly stated as a target ("prévue pour fin 2022", "d'ici
     2022"): a missed, so former, one."""
     cue = None
-    if atom.strong_cue and atom.cue and atom.bound is None:
+    if atom.strong_cue and atom.cue and atom.bound is None and atom.cue_kind not in (
+            "current_weak", "current_strong"):
         # "avant d'être décalée à 2025", written in 2026: a target the text moved, now over
         atom.role = "former"
         return True
