@@ -61,7 +61,7 @@ def test_the_first_target_learnt_raises_nothing(database):
     add(database, 1, "2020-11-20", stated(TWO_YEARS))
     assert moves(database) == []
     with database.session() as session:
-        assert known_target(session).known == (date(2022, 11, 30), "month")
+        assert known_target(session).known == (date(2022, 11, 30), "month", False)
 
 
 def test_same_target_at_the_coarser_precision_is_no_move(database):
@@ -105,7 +105,7 @@ def test_an_old_article_crawled_late_does_not_reverse_the_timeline(database):
     add(database, 2, "2022-09-12", stated(Y2025))  # crawled now, published in 2022
     assert moves(database) == [("2025-12-31", "2026-12-31")]
     with database.session() as session:
-        assert known_target(session).known == (date(2026, 12, 31), "year")
+        assert known_target(session).known == (date(2026, 12, 31), "year", False)
 
 
 def test_syndicated_copies_do_not_count_twice(database):

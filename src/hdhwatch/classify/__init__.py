@@ -61,8 +61,8 @@ def classify(
             if stated is None:
                 deadlines = ()
             else:
-                relevance = Relevance(True, relevance.score,
-                                      (*relevance.reasons, f"body:hdh target {stated.deadline.isoformat()}"))
+                reason = f"body:hdh target {stated.deadline.isoformat()}"
+                relevance = Relevance(True, relevance.score, (*relevance.reasons, reason))
         shift = reported_shift([d for d in deadlines if d.is_target])
     return Classification(
         relevance=relevance,

@@ -175,7 +175,7 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
                 # one's sentence says it moved or names the migration surely; otherwise the
                 # new date is only one more statement
                 reported = given_up or row[12] == "shift" or row[11] == "high"
-                moved = ((shift.from_deadline, shift.from_precision), (*to, bool(row[13])),
+                moved = ((*frm, False), (*to, bool(row[13])),
                          row[4], reported)
         result.append(_ArticleTargets(article_id, published, outlet_of(url, outlet, article_id),
                                       claims, moved))
@@ -310,8 +310,9 @@ def known_target(session: Session) -> TimelineState:
         return current_state(session)
     last = events[-1]
     state = TimelineState(
-        known=(last.to_deadline, last.to_precision),
-        superseded=[(e.from_deadline, e.from_precision) for e in events if e.from_deadline],
+        known=(last.to_deadline, last.to_precision, False),
+        superseded=[(e.from_deadline, e.from_precision, False) for e in events
+                    if e.from_deadline],
         known_since=last.article_id,
         known_statement=last.statement_id,
     )
