@@ -24,10 +24,11 @@ from hdhwatch.channels.notify import (
     shift_subject,
 )
 from hdhwatch.channels.subscribers import add_subscriber
+from hdhwatch.events.timeline import move_event
 from hdhwatch.pipeline import analyse_article, reclassify_all
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.articles import save_article
-from hdhwatch.store.models import Article, OutboxMessage, ShiftEvent, Subscriber
+from hdhwatch.store.models import Article, Event, OutboxMessage, Subscriber
 
 MAIL = '\n[mail]\nfrom = "hdhwatch <alertes@hdhwatch.example>"\npublic_url = "https://hdhwatch.example"\n'
 
@@ -71,7 +72,7 @@ OFF_TOPIC = ArticleRecord(
 )
 
 
-def store(session, record: ArticleRecord, settings=None) -> list[ShiftEvent]:
+def store(session, record: ArticleRecord, settings=None) -> list[Event]:
     """Store and analyse one article as a crawl does, alerts queued in the same transaction."""
     saved = save_article(session, record, hashlib.sha256(record.text.encode()).hexdigest())
     notifier = functools.partial(enqueue_shift_alerts, settings=settings) if settings else None
@@ -117,8 +118,7 @@ def test_describe_target_in_french_and_english(deadline, precision, fr, en):
 
 
 def test_subject_puts_french_articles_and_prepositions_right():
-    event = ShiftEvent(from_deadline=date(2027, 3, 31), from_precision="quarter",
-                       to_deadline=date(2027, 8, 31), to_precision="season")
+    event = move_event((date(2027, 3, 31), "quarter"), (date(2027, 8, 31), "season"), 1)
     assert shift_subject(event, "fr") == (
         "Health Data Hub : la migration passe du premier trimestre 2027 à l'été 2027"
     )
@@ -142,7 +142,8 @@ def test_a_shift_queues_one_alert_per_subscriber_wanting_alerts(database, settin
         events = store(session, NEW_TARGET_2026, settings)
 
     assert [e.key for e in first + events] == [
-        "2022-12-31/year>2025-12-31/year", "2025-12-31/year>2026-12-31/year",
+        "target_move:2022-12-31/year>2025-12-31/year",
+        "target_move:2025-12-31/year>2026-12-31/year",
     ]
     with database.session() as session:
         rows = outbox(session)[2:]
@@ -205,7 +206,7 @@ def test_corroborating_articles_are_listed(database, settings):
         event = store(session, NEW_TARGET_2026)[0]
         assert store(session, SAME_TARGET_2026) == []  # a repeat is not a new move
         text, page = parts(compose_shift_alert(session, settings, event, subscriber))
-    assert "Confirmé depuis par :\n- Acteurs publics, 20 février 2026 : " in text
+    assert "Confirmé par :\n- Acteurs publics, 20 février 2026 : " in text
     assert f'href="{SAME_TARGET_2026.url}"' in page
 
 
@@ -233,7 +234,7 @@ def test_alerts_commit_with_the_article_or_not_at_all(database, settings):
         raise RuntimeError("the crawl dies before committing")
     with database.session() as session:
         assert outbox(session) == []
-        assert session.scalar(select(func.count()).select_from(ShiftEvent)) == 1
+        assert session.scalar(select(func.count()).select_from(Event)) == 1
 
 
 def test_an_english_subscriber_gets_english(database, settings):
@@ -282,7 +283,8 @@ def test_a_timeline_picture_goes_inline(database, settings):
         events = store(session, NEW_TARGET_2026)
         enqueue_shift_alerts(session, events, settings, picture=picture)
         message = parse(outbox(session)[0])
-    assert seen == [(["2022-12-31/year>2025-12-31/year", "2025-12-31/year>2026-12-31/year"], "fr")]
+    assert seen == [(["target_move:2022-12-31/year>2025-12-31/year",
+                      "target_move:2025-12-31/year>2026-12-31/year"], "fr")]
     related = message.get_body(("related",))
     assert related.get_content_type() == "multipart/related"
     html_part, image = list(related.iter_parts())

@@ -32,9 +32,10 @@ from hdhwatch.channels.outbox import (
 from hdhwatch.channels.subscribers import add_subscriber
 from hdhwatch.config import parse_smtp_url
 from hdhwatch.errors import DeliveryError
+from hdhwatch.events.timeline import move_event
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.articles import save_article
-from hdhwatch.store.models import DeadlineStatement, OutboxMessage, ShiftEvent
+from hdhwatch.store.models import DeadlineStatement, OutboxMessage
 
 T0 = datetime(2026, 2, 13, 8, 0, tzinfo=UTC)
 PASSWORD = "s3cret:Pa55-w0rd"
@@ -122,12 +123,9 @@ def queue_alerts(database, settings, *addresses: str) -> None:
         )
         session.add(statement)
         session.flush()
-        event = ShiftEvent(
-            key="2025-12-31/year>2026-12-31/year", from_deadline=date(2025, 12, 31),
-            from_precision="year", to_deadline=date(2026, 12, 31), to_precision="year",
-            article_id=saved.article_id, statement_id=statement.id, kind="inferred",
-            published_at=ARTICLE.published,
-        )
+        event = move_event((date(2025, 12, 31), "year"), (date(2026, 12, 31), "year"),
+                           saved.article_id, statement_id=statement.id,
+                           published_at=ARTICLE.published)
         session.add(event)
         session.flush()
         assert enqueue_shift_alerts(session, [event], settings, now=T0) == len(addresses)

@@ -15,7 +15,7 @@ from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification, Deadline, Relevance
 from hdhwatch.store import articles as store
 from hdhwatch.store.classifications import persist_classification
-from hdhwatch.store.models import Article, ShiftCorroboration, ShiftEvent
+from hdhwatch.store.models import Article, Event, EventArticle
 
 
 def stated(*items: tuple) -> Classification:
@@ -46,7 +46,8 @@ def add(db, n: int, published: str, result: Classification, text: str | None = N
 def moves(db) -> list[tuple[str | None, str]]:
     with db.session() as session:
         advance_timeline(session)
-        events = session.scalars(select(ShiftEvent).order_by(ShiftEvent.published_at))
+        events = session.scalars(select(Event).where(Event.status == "confirmed")
+                                 .order_by(Event.published_at))
         return [(e.from_deadline.isoformat() if e.from_deadline else None,
                  e.to_deadline.isoformat()) for e in events]
 
@@ -77,9 +78,10 @@ def test_a_reported_shift_and_a_new_target_move_it_once_each(database):
     add(database, 4, "2026-02-17", stated(END_2026))
     assert moves(database) == [("2022-12-31", "2025-12-31"), ("2025-12-31", "2026-12-31")]
     with database.session() as session:
-        first = session.scalars(select(ShiftEvent).order_by(ShiftEvent.published_at)).first()
+        first = session.scalars(select(Event).order_by(Event.published_at)).first()
         corroborating = session.scalars(
-            select(ShiftCorroboration.article_id).where(ShiftCorroboration.shift_id == first.id)
+            select(EventArticle.article_id).where(EventArticle.event_id == first.id,
+                                                  EventArticle.relation == "corroborates")
         ).all()
     assert len(corroborating) == 1, "the second outlet corroborates, it is not a new event"
 
@@ -114,9 +116,9 @@ def test_syndicated_copies_do_not_count_twice(database):
     add(database, 3, "2026-02-18", stated(END_2026), text="autre texte")  # a copy
     moves(database)
     with database.session() as session:
-        event = session.scalars(select(ShiftEvent)).one()
-        assert session.scalars(select(ShiftCorroboration).where(
-            ShiftCorroboration.shift_id == event.id)).all() == []
+        event = session.scalars(select(Event)).one()
+        assert session.scalars(select(EventArticle).where(
+            EventArticle.event_id == event.id, EventArticle.relation == "corroborates")).all() == []
 
 
 def test_stored_events_are_the_replay(database):
@@ -167,7 +169,7 @@ def test_classify_all_twice_changes_nothing(database, make_settings):
                     for row in session.scalars(select(model))
                 )
                 for model in (ProviderMention, FrameMention, DeadlineStatement)
-            } | {"events": sorted(e.key for e in session.scalars(select(ShiftEvent)))}
+            } | {"events": sorted(e.key for e in session.scalars(select(Event)))}
 
     settings = make_settings(database_url=database.url)
     runner = CliRunner()

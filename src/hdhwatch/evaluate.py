@@ -312,7 +312,8 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
                         raised.append(Alert(
                             event.from_deadline.isoformat() if event.from_deadline else None,
                             event.to_deadline.isoformat(), event.from_precision,
-                            event.to_precision))
+                            event.to_precision, bool(event.payload.get("from_approx")),
+                            bool(event.payload.get("to_approx"))))
             predictions = {}
             with db.session() as session:
                 for item in ordered:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hdhwatch.channels.notify import enqueue_shift_alerts
+from hdhwatch.channels.notify import cancel_stale_alerts, enqueue_shift_alerts
 from hdhwatch.classify import classify
 from hdhwatch.classify.providers import ProviderCatalog
 from hdhwatch.config import Settings
@@ -23,7 +23,7 @@ from hdhwatch.events.timeline import update_timeline
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification
 from hdhwatch.store.classifications import persist_classification
-from hdhwatch.store.models import Article, ShiftEvent
+from hdhwatch.store.models import Article, Event
 
 
 def record_of(article: Article) -> ArticleRecord:
@@ -53,10 +53,10 @@ def analyse_article(
     session: Session,
     article_id: int,
     catalog: ProviderCatalog | None = None,
-    on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None,
+    on_shifts: Callable[[Session, list[Event]], None] | None = None,
     *,
     move_timeline: bool = True,
-) -> list[ShiftEvent]:
+) -> list[Event]:
     """Classify one stored article and (unless told not to) move the timeline.
 
     A crawl stores many articles in crawl order, not publication order: it
@@ -70,36 +70,30 @@ def analyse_article(
 
 
 def advance_timeline(
-    session: Session, on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None
-) -> list[ShiftEvent]:
-    """Replay the timeline; new shift events and their messages commit together.
+    session: Session, on_shifts: Callable[[Session, list[Event]], None] | None = None
+) -> list[Event]:
+    """Replay the timeline; returns the moves it newly believes. The events, the alerts
+    they cause and the cancelled ones commit together, in the caller's transaction.
 
-    Only a new event that is the latest move (the one that set today's target) is
-    announced: the first crawl of a store, or an old article crawled late, can
-    add moves deep in the past, which belong in the timeline, not in an alert.
+    Only a move that is the latest (the one that set today's target) is announced:
+    the first crawl of a store, or an old article crawled late, can add moves deep
+    in the past, which belong in the timeline, not in an alert. A queued alert about
+    any other move (gone from the timeline, or superseded before it was sent) is
+    cancelled.
     """
-    events = update_timeline(session)
-    if events and on_shifts:
-        latest = latest_shift(session)
-        announce = [e for e in events if latest is not None and e.id == latest.id]
-        if announce:
-            on_shifts(session, announce)
-    return events
+    update = update_timeline(session)
+    cancel_stale_alerts(session, update.latest)
+    moves = [e for e in update.confirmed if e.from_deadline is not None]
+    announce = [e for e in moves if e.key == update.latest]
+    if announce and on_shifts:
+        on_shifts(session, announce)
+    return moves
 
 
-def shift_alerts(settings: Settings) -> Callable[[Session, list[ShiftEvent]], None]:
+def shift_alerts(settings: Settings) -> Callable[[Session, list[Event]], None]:
     """The ``on_shifts`` callback that queues the shift alerts in the transaction raising
     the shifts (a transactional outbox)."""
     return functools.partial(enqueue_shift_alerts, settings=settings)
-
-
-def latest_shift(session: Session) -> ShiftEvent | None:
-    """The move that set the current target."""
-    return session.scalars(
-        select(ShiftEvent).order_by(
-            ShiftEvent.published_at.desc().nulls_last(), ShiftEvent.id.desc()
-        ).limit(1)
-    ).first()
 
 
 @dataclass(frozen=True)
@@ -114,7 +108,7 @@ def reclassify_all(
     session: Session,
     catalog: ProviderCatalog | None = None,
     progress: Callable[[int, int], None] | None = None,
-    on_shifts: Callable[[Session, list[ShiftEvent]], None] | None = None,
+    on_shifts: Callable[[Session, list[Event]], None] | None = None,
 ) -> ReclassifySummary:
     """Re-classify every stored article and rebuild the timeline (idempotent)."""
     ids = list(session.scalars(select(Article.id).order_by(Article.id)))

@@ -27,10 +27,11 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.config import Settings
+from hdhwatch.events.timeline import MOVE
 from hdhwatch.read.words import describe_target, format_day, language_of
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.articles import dialect_insert
@@ -38,9 +39,9 @@ from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
+    Event,
+    EventArticle,
     OutboxMessage,
-    ShiftCorroboration,
-    ShiftEvent,
     Subscriber,
 )
 
@@ -62,9 +63,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "shift_intro": "L'échéance annoncée de la migration du Health Data Hub hors de "
                        "Microsoft Azure vers un cloud souverain a changé.",
         "reported": "L'article annonce lui-même le changement de date.",
+        "confident": "L'article donne explicitement la nouvelle échéance de la migration ; "
+                     "hdhwatch en déduit le changement.",
+        "outlets": "Plusieurs médias indépendants donnent cette nouvelle échéance ; hdhwatch en "
+                   "déduit le changement.",
         "inferred": "L'article donne une nouvelle échéance ; hdhwatch en déduit le changement.",
+        "former_quote": "Échéance précédente : ",
         "first_known": "aucune échéance connue",
-        "corroborated": "Confirmé depuis par :",
+        "corroborated": "Confirmé par :",
         "timeline": "Les échéances successives :",
         "known": "Échéance connue aujourd'hui :",
         "timeline_alt": "Chronologie de l'échéance annoncée de la migration",
@@ -93,9 +99,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "shift_intro": "The announced date of the Health Data Hub's migration off Microsoft "
                        "Azure to a sovereign cloud has changed.",
         "reported": "The article itself reports the change of date.",
+        "confident": "The article states the migration's new target explicitly; hdhwatch "
+                     "infers the change.",
+        "outlets": "Several independent outlets give this new target; hdhwatch infers the "
+                   "change.",
         "inferred": "The article gives a new target; hdhwatch infers the change.",
+        "former_quote": "Previous target: ",
         "first_known": "no known target",
-        "corroborated": "Since confirmed by:",
+        "corroborated": "Confirmed by:",
         "timeline": "The successive targets:",
         "known": "Target known today:",
         "timeline_alt": "Timeline of the announced migration date",
@@ -130,7 +141,7 @@ class Attachment(NamedTuple):
 
 # The hook for a picture of the timeline: given the events in order and the
 # language, an inline image for the shift alert (or None to send none).
-TimelinePicture = Callable[[Sequence[ShiftEvent], str], Attachment | None]
+TimelinePicture = Callable[[Sequence[Event], str], Attachment | None]
 
 
 def store_picture(session: Session) -> TimelinePicture:
@@ -138,7 +149,7 @@ def store_picture(session: Session) -> TimelinePicture:
     shown inline: mail clients display ``cid:`` PNGs, not SVG or remote images."""
     drawn: list[Attachment | None] = []
 
-    def picture(_events: Sequence[ShiftEvent], _lang: str) -> Attachment | None:
+    def picture(_events: Sequence[Event], _lang: str) -> Attachment | None:
         if not drawn:
             from hdhwatch.read.plot import timeline_png_bytes
 
@@ -180,7 +191,7 @@ def _from_to(old: tuple[date, str] | None, new: tuple[date, str], lang: str) -> 
     return f"{with_prep('de', old)} {with_prep('à', new)}"
 
 
-def shift_subject(event: ShiftEvent, lang: str = "fr") -> str:
+def shift_subject(event: Event, lang: str = "fr") -> str:
     """« Health Data Hub : la migration passe de fin 2025 à fin 2026 »."""
     lang = language_of(lang)
     t = STRINGS[lang]
@@ -257,20 +268,23 @@ def article_view(
     )
 
 
-def _move_words(event: ShiftEvent, lang: str) -> str:
+def _move_words(event: Event, lang: str) -> str:
     new = describe_target(event.to_deadline, event.to_precision, lang)
     if event.from_deadline is None:
         return f"{STRINGS[lang]['first_known']} → {new}"
     return f"{describe_target(event.from_deadline, event.from_precision or 'day', lang)} → {new}"
 
 
-def timeline_events(session: Session) -> list[ShiftEvent]:
-    """Every shift event, in the order the moves were published."""
-    events = session.scalars(select(ShiftEvent).options(selectinload(ShiftEvent.article)))
+def timeline_events(session: Session) -> list[Event]:
+    """Every move believed (confirmed target_move event), in the order they were published."""
+    events = session.scalars(
+        select(Event).where(Event.kind == MOVE, Event.status == "confirmed")
+        .options(selectinload(Event.article))
+    )
     return sorted(events, key=lambda e: (e.published_at or e.detected_at, e.id))
 
 
-def _quote(session: Session, event: ShiftEvent) -> str:
+def _quote(session: Session, event: Event) -> str:
     """The sentence that states the new target: the event's statement, else the article's."""
     statement = session.get(DeadlineStatement, event.statement_id) if event.statement_id else None
     if statement is None:
@@ -284,15 +298,32 @@ def _quote(session: Session, event: ShiftEvent) -> str:
     return " ".join(statement.sentence.split()) if statement else ""
 
 
+def _former_quote(session: Session, event: Event, quote: str) -> str:
+    """The sentence of the same article giving up the former target, when it is another."""
+    if event.from_deadline is None:
+        return ""
+    statement = session.scalars(
+        select(DeadlineStatement)
+        .where(DeadlineStatement.article_id == event.article_id,
+               DeadlineStatement.deadline == event.from_deadline,
+               DeadlineStatement.role == "former", DeadlineStatement.kind == "target")
+        .order_by(DeadlineStatement.offset)
+    ).first()
+    sentence = " ".join(statement.sentence.split()) if statement else ""
+    return sentence if sentence != quote else ""
+
+
 def _shift_context(
-    session: Session, event: ShiftEvent, timeline: list[ShiftEvent], lang: str, tz: ZoneInfo,
+    session: Session, event: Event, timeline: list[Event], lang: str, tz: ZoneInfo,
 ) -> dict:
     t = STRINGS[lang]
+    # the outlets that made the move believed, then those restating it since
     corroborating = session.scalars(
         select(Article)
-        .join(ShiftCorroboration, ShiftCorroboration.article_id == Article.id)
-        .where(ShiftCorroboration.shift_id == event.id)
-        .order_by(func.coalesce(Article.published_at, Article.fetched_at), Article.id)
+        .join(EventArticle, EventArticle.article_id == Article.id)
+        .where(EventArticle.event_id == event.id, Article.id != event.article_id)
+        .order_by(EventArticle.relation != "confirms",
+                  func.coalesce(Article.published_at, Article.fetched_at), Article.id)
     )
     entries = [
         TimelineEntry(
@@ -308,11 +339,14 @@ def _shift_context(
     article = article_view(event.article, tz, lang)
     if event.published_at and not article.day:
         article = replace(article, day=_local_day(event.published_at, tz, lang))
+    quote = _quote(session, event)
+    basis = event.payload.get("basis") or event.how
     return dict(
         move=_move_words(event, lang),
-        quote=_quote(session, event),
+        quote=quote,
+        former_quote=_former_quote(session, event, quote),
         article=article,
-        kind_text=t["reported"] if event.kind == "reported" else t["inferred"],
+        kind_text=t.get(basis, t["inferred"]),
         corroborations=[article_view(a, tz, lang) for a in corroborating],
         timeline=entries,
         known=describe_target(last.to_deadline, last.to_precision, lang),
@@ -451,8 +485,8 @@ def _queue(
 
 # --- shift alerts -------------------------------------------------------------------------
 def compose_shift_alert(
-    session: Session, settings: Settings, event: ShiftEvent, subscriber: Subscriber, *,
-    now: datetime | None = None, timeline: list[ShiftEvent] | None = None,
+    session: Session, settings: Settings, event: Event, subscriber: Subscriber, *,
+    now: datetime | None = None, timeline: list[Event] | None = None,
     picture: TimelinePicture | None = None,
 ) -> EmailMessage:
     """The alert telling ``subscriber`` about ``event``."""
@@ -473,7 +507,7 @@ def compose_shift_alert(
 
 
 def enqueue_shift_alerts(
-    session: Session, events: Sequence[ShiftEvent], settings: Settings, *,
+    session: Session, events: Sequence[Event], settings: Settings, *,
     now: datetime | None = None, picture: TimelinePicture | None = None,
 ) -> int:
     """Queue one alert per new event per active subscriber wanting alerts; returns how many.
@@ -493,7 +527,10 @@ def enqueue_shift_alerts(
     timeline = timeline_events(session)
     queued = 0
     for event in events:
-        keys = {s.id: f"shift:{event.key}:{s.id}" for s in subscribers}
+        keys = {s.id: alert_key(event.key, s.id) for s in subscribers}
+        # an alert cancelled when its move left the timeline is queued anew if it returns
+        session.execute(delete(OutboxMessage).where(
+            OutboxMessage.dedupe_key.in_(keys.values()), OutboxMessage.status == "cancelled"))
         # Skip rendering what is queued already; ON CONFLICT still settles races.
         done = set(session.scalars(
             select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
@@ -506,6 +543,24 @@ def enqueue_shift_alerts(
             queued += _queue(session, message, dedupe_key=keys[subscriber.id],
                              subscriber=subscriber, kind="shift", now=now)
     return queued
+
+
+def alert_key(event_key: str, subscriber_id: int) -> str:
+    return f"shift:{event_key}:{subscriber_id}"
+
+
+def cancel_stale_alerts(session: Session, live_key: str | None) -> int:
+    """Cancel the queued alerts about any move but ``live_key`` (the move that set today's
+    target), in the caller's transaction: a move the replay no longer holds, or one a later
+    move superseded before its alert went, is never mailed. Returns how many."""
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.kind == "shift", OutboxMessage.status == "pending")
+        .values(status="cancelled", last_error="the timeline no longer holds this move")
+    )
+    if live_key is not None:
+        stmt = stmt.where(~OutboxMessage.dedupe_key.startswith(f"shift:{live_key}:"))
+    return session.execute(stmt).rowcount or 0
 
 
 # --- digests ---------------------------------------------------------------------------------

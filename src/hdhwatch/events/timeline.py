@@ -1,40 +1,45 @@
-"""The timeline: the known target and shift events (``store.classifications`` persists statements).
+"""The timeline of the migration's target: moves believed, signals awaiting confirmation.
 
 The timeline is replayed from the stored statements in publication order (not
-crawl order, so an old article crawled late cannot reverse it), with exactly
-the rule of ../shared/corpus/FORMAT.md:
+crawl order, so an old article crawled late cannot reverse it; articles of one
+day in address order, so arrival order changes nothing), with the rule of the
+labelled-corpus format, made careful before it believes a move:
 
-* an article reporting a shift whose new target is not the known one moves the
+* an article reporting a shift (the old date given up, or the new one said to
+  be a move or stated surely) whose new target is not the known one moves the
   target (``known → to``, or ``from → to`` while nothing is known);
 * otherwise an article whose target is neither the known one nor an already
-  superseded one moves the target (a superseded target restated later is a
-  stale restatement, not a move back);
+  superseded one states a candidate: it is believed when a statement of it is
+  sure ("high" confidence: the HDH's migration named with the date), or when
+  ``CONFIRMING_OUTLETS`` independent outlets state it; until then it is a
+  *signal*, shown to readers as "à confirmer", never announced as a move;
+* a superseded target restated later is a stale restatement, not a move back;
+  a target earlier than the known one is only believed when reported as a
+  move; a target already over on the day of its article is stale;
 * the first target learnt raises nothing; lower bounds and interim steps are
   not targets; two dates are the same target when they fall in the same period
-  at the coarser of their two precisions.
+  at the coarser of their two precisions (or, for a relative duration, within
+  92 days).
 
-Each move is one ``ShiftEvent`` keyed by its dates, whatever the number of
-outlets repeating it; later articles saying the same thing corroborate it.
+Each move and each signal is one ``Event`` (kind ``target_move``) keyed by its
+dates, whatever the number of outlets repeating it; later articles saying the
+same thing corroborate it (``EventArticle``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hdhwatch.classify.deadlines import same_target
-from hdhwatch.store.models import (
-    Article,
-    DeadlineStatement,
-    ShiftCorroboration,
-    ShiftEvent,
-)
+from hdhwatch.store.articles import dialect_insert
+from hdhwatch.store.db import utcnow
+from hdhwatch.store.models import Article, DeadlineStatement, Event, EventArticle
 
 Target = tuple  # (deadline, precision) or (deadline, precision, approx)
 
@@ -295,82 +300,162 @@ def current_state(session: Session) -> TimelineState:
     return replay(_article_targets(session))
 
 
+MOVE = "target_move"  # the kind of event this detector raises
+
+
+def event_key(key: str) -> str:
+    """The event key of a move key ("target_move:2025-12-31/year>2026-12-31/year")."""
+    return f"{MOVE}:{key}"
+
+
+def move_payload(frm: Target | None, to: Target, how: str, basis: str = "", **extra) -> dict:
+    """A target move's ``Event.payload``: both ends (ISO day, precision, approx), how and why
+    it was learnt."""
+    return {
+        "from": frm[0].isoformat() if frm else None,
+        "from_precision": frm[1] if frm else None,
+        "from_approx": bool(frm[2]) if frm and len(frm) > 2 else False,
+        "to": to[0].isoformat(), "to_precision": to[1],
+        "to_approx": bool(to[2]) if len(to) > 2 else False,
+        "how": how, "basis": basis, **extra,
+    }
+
+
+def move_event(frm: Target | None, to: Target, article_id: int, *, how: str = "inferred",
+               basis: str = "", statement_id: int | None = None,
+               published_at: datetime | None = None, status: str = "confirmed") -> Event:
+    """A new (unsaved) target-move event, keyed by its dates."""
+    return Event(kind=MOVE, key=event_key(move_key(frm, to)), status=status,
+                 article_id=article_id, statement_id=statement_id,
+                 payload=move_payload(frm, to, how, basis), published_at=published_at)
+
+
+def _target(day: str | None, precision: str | None, approx: bool | None) -> Target | None:
+    return (date.fromisoformat(day), precision or "day", bool(approx)) if day else None
+
+
+def _event_target(payload: dict, end: str) -> Target | None:
+    return _target(payload.get(end), payload.get(f"{end}_precision"),
+                   payload.get(f"{end}_approx"))
+
+
 def known_target(session: Session) -> TimelineState:
-    """The state readers ask for, from the stored shift events when there are any.
+    """The state readers ask for, from the stored events when there are any.
 
     Every crawl and ``classify --all`` ends with ``update_timeline``, so the
     stored events are the replay's result: reading them costs one query where
     a replay reads every statement (thousands in a store of years). With no
-    event yet, the first target learnt is only in a replay.
+    confirmed move yet, the first target learnt is only in a replay.
     """
     events = list(session.scalars(
-        select(ShiftEvent).order_by(ShiftEvent.published_at.nulls_first(), ShiftEvent.id)
+        select(Event).where(Event.kind == MOVE)
+        .order_by(Event.published_at.nulls_first(), Event.id)
     ))
-    if not events:
+    confirmed = [e for e in events if e.status == "confirmed"]
+    if not confirmed:
         return current_state(session)
-    last = events[-1]
+    last = confirmed[-1]
     state = TimelineState(
-        known=(last.to_deadline, last.to_precision, False),
-        superseded=[(e.from_deadline, e.from_precision, False) for e in events
-                    if e.from_deadline],
+        known=_event_target(last.payload, "to"),
+        superseded=[t for e in confirmed if (t := _event_target(e.payload, "from"))],
         known_since=last.article_id,
         known_statement=last.statement_id,
     )
     state.moves = [
-        Move(e.key, (e.from_deadline, e.from_precision) if e.from_deadline else None,
-             (e.to_deadline, e.to_precision), e.article_id, e.kind, e.published_at,
-             e.statement_id)
-        for e in events
+        Move(e.key.removeprefix(f"{MOVE}:"), _event_target(e.payload, "from"),
+             _event_target(e.payload, "to"), e.article_id, e.how, e.published_at,
+             e.statement_id, basis=e.payload.get("basis", ""))
+        for e in confirmed
+    ]
+    state.signals = [
+        Signal(_event_target(e.payload, "to"), e.article_id, e.statement_id, e.published_at,
+               tuple(link.article_id for link in e.links),
+               tuple(e.payload.get("outlets") or ()))
+        for e in events if e.status == "signal"
     ]
     return state
 
 
-def update_timeline(session: Session) -> list[ShiftEvent]:
-    """Replay the timeline and store its moves; returns the events that are new.
+@dataclass(frozen=True)
+class TimelineUpdate:
+    """What a replay changed in the stored events."""
+
+    state: TimelineState
+    confirmed: list[Event]  # moves believed by this replay (new, or signals until now)
+    removed: list[str]  # keys of events the replay no longer finds
+    latest: str | None  # key of the move that set today's target
+
+
+def update_timeline(session: Session, now: datetime | None = None) -> TimelineUpdate:
+    """Replay the timeline and store its moves and signals as events.
 
     Events are keyed by their dates, so a replay never creates one twice, and
-    the outbox keys its messages on the same key, so an event removed and found
-    again later is not announced twice. Events the replay no longer finds (an
-    older article crawled late changed the order, the rules changed) are
-    removed: the stored timeline is always the replay of the stored statements.
+    the outbox keys its messages on the same key. Events the replay no longer
+    finds (an older article crawled late changed the order, the rules changed)
+    are removed: the stored timeline is always the replay of the stored
+    statements. No savepoint: the events and the messages they cause commit in
+    the caller's transaction, or not at all (a concurrent replay inserting the
+    same key is settled by ``ON CONFLICT DO NOTHING``).
     """
+    now = now or utcnow()
     state = current_state(session)
-    existing = {e.key: e for e in session.scalars(select(ShiftEvent))}
-    new_events = []
-    for move in state.moves:
-        event = existing.pop(move.key, None)
-        if event is None:
-            event = ShiftEvent(
-                key=move.key,
-                from_deadline=move.from_target[0] if move.from_target else None,
-                from_precision=move.from_target[1] if move.from_target else None,
-                to_deadline=move.to_target[0],
-                to_precision=move.to_target[1],
-                article_id=move.article_id,
-                statement_id=move.statement_id,
-                kind=move.kind,
-                published_at=move.published_at,
-            )
-            try:
-                with session.begin_nested():
-                    session.add(event)
-            except IntegrityError:
-                # another process stored the same move a moment ago
-                event = session.scalars(select(ShiftEvent).where(ShiftEvent.key == move.key)).one()
-            else:
-                new_events.append(event)
+    existing = {e.key: e for e in session.scalars(select(Event).where(Event.kind == MOVE))}
+    confirmed: list[Event] = []
+    wanted: list[tuple[str, str, Move | Signal]] = [
+        (event_key(m.key), "confirmed", m) for m in state.moves
+    ] + [(event_key(move_key(state.known, s.to_target)), "signal", s) for s in state.signals]
+    for key, status, item in wanted:
+        if isinstance(item, Move):
+            payload = move_payload(item.from_target, item.to_target, item.kind, item.basis)
+            links = [(a, "confirms") for a in item.confirmed_by or (item.article_id,)] + [
+                (a, "corroborates") for a in item.corroborated_by]
         else:
-            event.article_id, event.statement_id = move.article_id, move.statement_id
-            event.kind, event.published_at = move.kind, move.published_at
-        have = set(
-            session.scalars(
-                select(ShiftCorroboration.article_id).where(ShiftCorroboration.shift_id == event.id)
-            )
-        )
-        for article_id in move.corroborated_by:
-            if article_id not in have:
-                session.add(ShiftCorroboration(shift_id=event.id, article_id=article_id))
+            payload = move_payload(state.known, item.to_target, "signal",
+                                   outlets=list(item.outlets))
+            links = [(a, "states") for a in item.articles]
+        event = existing.pop(key, None)
+        if event is None:
+            event = _insert_event(session, key, status, item, payload, now)
+            if status == "confirmed":
+                confirmed.append(event)
+        elif status == "confirmed" and event.status != "confirmed":
+            confirmed.append(event)
+        event.status, event.payload = status, payload
+        event.article_id, event.statement_id = item.article_id, item.statement_id
+        event.published_at = item.published_at
+        if status == "confirmed" and event.confirmed_at is None:
+            event.confirmed_at = now
+        _link(session, event, links)
     for stale in existing.values():
         session.delete(stale)
     session.flush()
-    return new_events
+    latest = event_key(state.moves[-1].key) if state.moves else None
+    return TimelineUpdate(state, confirmed, list(existing), latest)
+
+
+def _insert_event(session: Session, key: str, status: str, item: Move | Signal, payload: dict,
+                  now: datetime) -> Event:
+    session.execute(
+        dialect_insert(session, Event).values(
+            kind=MOVE, key=key, status=status, article_id=item.article_id,
+            statement_id=item.statement_id, payload=payload, published_at=item.published_at,
+            detected_at=now, confirmed_at=now if status == "confirmed" else None,
+        ).on_conflict_do_nothing(index_elements=["key"])
+    )
+    return session.scalars(select(Event).where(Event.key == key)).one()
+
+
+def _link(session: Session, event: Event, links: list[tuple[int, str]]) -> None:
+    """Make the event's articles exactly ``links`` (article, relation), first relation kept."""
+    want: dict[int, str] = {}
+    for article_id, relation in links:
+        want.setdefault(article_id, relation)
+    have = {link.article_id: link for link in event.links}
+    for article_id, link in have.items():
+        if article_id not in want:
+            session.delete(link)
+        elif link.relation != want[article_id]:
+            link.relation = want[article_id]
+    for article_id, relation in want.items():
+        if article_id not in have:
+            event.links.append(EventArticle(article_id=article_id, relation=relation))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.errors import QueryError
 from hdhwatch.records import TARGET_KINDS
-from hdhwatch.store.models import Article, DeadlineStatement, ProviderMention, ShiftEvent, Source
+from hdhwatch.store.models import Article, DeadlineStatement, Event, ProviderMention, Source
 
 _FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -105,7 +105,8 @@ def articles_query(session: Session, f: ArticleFilter) -> Select:
         stmt = stmt.where(exists().where(DeadlineStatement.article_id == Article.id,
                                          DeadlineStatement.kind.in_(TARGET_KINDS)))
     if f.shifts_only:
-        stmt = stmt.where(exists().where(ShiftEvent.article_id == Article.id))
+        stmt = stmt.where(exists().where(Event.article_id == Article.id,
+                                         Event.status == "confirmed"))
     stmt = stmt.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
     if f.limit:
         stmt = stmt.limit(f.limit)

@@ -24,15 +24,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.classify.deadlines import reported_shift
 from hdhwatch.classify.providers import ProviderCatalog
-from hdhwatch.events.timeline import known_target
+from hdhwatch.events.timeline import MOVE, known_target
 from hdhwatch.read.words import describe_target, short_target
 from hdhwatch.records import TARGET_KINDS, Deadline
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
+    Event,
+    EventArticle,
     ProviderMention,
-    ShiftCorroboration,
-    ShiftEvent,
 )
 
 __all__ = [
@@ -158,28 +158,31 @@ def _brief_columns(session: Session) -> tuple:
             Article.url)
 
 
-def shift_rows(session: Session) -> list[dict]:
-    """The shift events in the order the moves were published, with their corroboration."""
+def shift_rows(session: Session, *, status: str = "confirmed") -> list[dict]:
+    """The moves of the target (``status`` "confirmed"), or the signals awaiting confirmation
+    ("signal"), in the order they were published, each with the articles behind it: those
+    that confirmed it, then those restating it since (a signal: those stating it)."""
     events = session.scalars(
-        select(ShiftEvent)
-        .order_by(func.coalesce(ShiftEvent.published_at, ShiftEvent.detected_at), ShiftEvent.id)
+        select(Event).where(Event.kind == MOVE, Event.status == status)
+        .order_by(func.coalesce(Event.published_at, Event.detected_at), Event.id)
     ).all()
     if not events:
         return []
     ids = [e.id for e in events]
-    movers = dict(_briefs(session, select(ShiftEvent.id, *_brief_columns(session))
-                          .join(Article, Article.id == ShiftEvent.article_id)
-                          .where(ShiftEvent.id.in_(ids))))
+    movers = dict(_briefs(session, select(Event.id, *_brief_columns(session))
+                          .join(Article, Article.id == Event.article_id)
+                          .where(Event.id.in_(ids))))
     corroborations: dict[int, list[dict]] = {}
     when = func.coalesce(Article.published_at, Article.fetched_at)
-    for shift_id, brief in _briefs(
+    for event_id, brief in _briefs(
         session,
-        select(ShiftCorroboration.shift_id, *_brief_columns(session))
-        .join(Article, Article.id == ShiftCorroboration.article_id)
-        .where(ShiftCorroboration.shift_id.in_(ids))
-        .order_by(when, Article.id),
+        select(EventArticle.event_id, *_brief_columns(session))
+        .join(Article, Article.id == EventArticle.article_id)
+        .join(Event, Event.id == EventArticle.event_id)
+        .where(EventArticle.event_id.in_(ids), EventArticle.article_id != Event.article_id)
+        .order_by(EventArticle.relation != "confirms", when, Article.id),
     ):
-        corroborations.setdefault(shift_id, []).append(brief)
+        corroborations.setdefault(event_id, []).append(brief)
     statement_ids = [e.statement_id for e in events if e.statement_id]
     sentences = dict(session.execute(
         select(DeadlineStatement.id, DeadlineStatement.sentence)
@@ -194,7 +197,9 @@ def shift_rows(session: Session) -> list[dict]:
             "id": event.id,
             "key": event.key,
             "published": _day(event.published_at) or mover["published"],
-            "kind": event.kind,
+            "kind": event.how,
+            "status": event.status,
+            "basis": event.payload.get("basis", ""),
             "from": _iso(event.from_deadline),
             "from_precision": event.from_precision,
             "from_target": describe_target(*old, "fr") if old else None,
@@ -418,14 +423,17 @@ def export_rows(session: Session, labelled: bool = False) -> Iterator[dict]:
         corroborates: dict[int, list[str]] = {}
         if not labelled:
             for article_id, key in session.execute(
-                select(ShiftEvent.article_id, ShiftEvent.key)
-                .where(ShiftEvent.article_id.in_(chunk)).order_by(ShiftEvent.id)
+                select(Event.article_id, Event.key)
+                .where(Event.article_id.in_(chunk), Event.status == "confirmed")
+                .order_by(Event.id)
             ):
                 raised.setdefault(article_id, []).append(key)
             for article_id, key in session.execute(
-                select(ShiftCorroboration.article_id, ShiftEvent.key)
-                .join(ShiftEvent, ShiftEvent.id == ShiftCorroboration.shift_id)
-                .where(ShiftCorroboration.article_id.in_(chunk)).order_by(ShiftEvent.id)
+                select(EventArticle.article_id, Event.key)
+                .join(Event, Event.id == EventArticle.event_id)
+                .where(EventArticle.article_id.in_(chunk), Event.status == "confirmed",
+                       EventArticle.article_id != Event.article_id)
+                .order_by(Event.id)
             ):
                 corroborates.setdefault(article_id, []).append(key)
         for article_id in chunk:

@@ -15,9 +15,9 @@ from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
+    EventArticle,
     FrameMention,
     ProviderMention,
-    ShiftCorroboration,
 )
 
 
@@ -29,7 +29,7 @@ def persist_classification(session: Session, article: Article, result: Classific
     classified has nothing to delete.
     """
     if article.classified_at is not None:
-        for model in (ProviderMention, FrameMention, ShiftCorroboration, DeadlineStatement):
+        for model in (ProviderMention, FrameMention, EventArticle, DeadlineStatement):
             session.execute(delete(model).where(model.article_id == article.id))
         session.expire(article, ["providers", "frames", "dates", "deadlines"])
     article.relevant = result.relevance.relevant

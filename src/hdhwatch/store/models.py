@@ -218,42 +218,82 @@ class DeadlineStatement(Base):
         )
 
 
-class ShiftEvent(Base):
-    """A move of the known target, raised once however many outlets report it."""
+class Event(Base):
+    """Something that happened in the story, raised once however many outlets report it.
 
-    __tablename__ = "shift_events"
+    ``kind`` names the detector (``target_move`` for a move of the migration's date);
+    ``key`` is stable across replays ("target_move:2025-12-31/year>2026-12-31/year"), so
+    messages keyed on it are never queued twice; ``status`` is ``confirmed`` (believed:
+    announced to readers) or ``signal`` (stated, awaiting confirmation); ``payload`` holds
+    what the kind needs (for a target move: the old and new targets, how it was learnt).
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_kind_status", "kind", "status"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "2025-12-31/year>2026-12-31/year": stable across timeline rebuilds, so the
-    # outbox can key its messages on it and never alert twice for one move.
-    key: Mapped[str] = mapped_column(String(80), unique=True)
-    from_deadline: Mapped[date | None] = mapped_column(Date)
-    from_precision: Mapped[str | None] = mapped_column(String(10))
-    to_deadline: Mapped[date] = mapped_column(Date)
-    to_precision: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="signal")
+    # the article whose sentence is the evidence, and that sentence's statement
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     statement_id: Mapped[int | None] = mapped_column(
         ForeignKey("deadline_statements.id", ondelete="SET NULL")
     )
-    # reported: the article itself says the date moved; inferred: it states a new target
-    kind: Mapped[str] = mapped_column(String(20))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the day of the article that made it believed (a signal: the day it was first stated)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     article: Mapped[Article] = relationship()
-    corroborations: Mapped[list[ShiftCorroboration]] = relationship(
-        back_populates="shift", cascade="all, delete-orphan"
+    links: Mapped[list[EventArticle]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
     )
 
+    # --- a target move's payload, typed -----------------------------------------------------
+    @property
+    def from_deadline(self) -> date | None:
+        value = (self.payload or {}).get("from")
+        return date.fromisoformat(value) if value else None
 
-class ShiftCorroboration(Base):
-    __tablename__ = "shift_corroborations"
-    __table_args__ = (UniqueConstraint("shift_id", "article_id"),)
+    @property
+    def from_precision(self) -> str | None:
+        return (self.payload or {}).get("from_precision")
+
+    @property
+    def to_deadline(self) -> date:
+        return date.fromisoformat(self.payload["to"])
+
+    @property
+    def to_precision(self) -> str:
+        return self.payload["to_precision"]
+
+    @property
+    def how(self) -> str:
+        """``reported`` (the article says the date moved) or ``inferred`` (it states a new
+        target that others confirm)."""
+        return (self.payload or {}).get("how", "inferred")
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status == "confirmed"
+
+
+class EventArticle(Base):
+    """An article behind an event: ``confirms`` (it made the event believed), ``states``
+    (a signal's evidence), or ``corroborates`` (a later article restating it)."""
+
+    __tablename__ = "event_articles"
+    __table_args__ = (UniqueConstraint("event_id", "article_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    shift_id: Mapped[int] = mapped_column(ForeignKey("shift_events.id", ondelete="CASCADE"))
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    relation: Mapped[str] = mapped_column(String(20))
 
-    shift: Mapped[ShiftEvent] = relationship(back_populates="corroborations")
+    event: Mapped[Event] = relationship(back_populates="links")
     article: Mapped[Article] = relationship()
 
 
