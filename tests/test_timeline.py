@@ -18,8 +18,10 @@ from hdhwatch.store.classifications import persist_classification
 from hdhwatch.store.models import Article, Event, EventArticle
 
 
-def stated(*items: tuple) -> Classification:
-    """Deadlines as (YYYY-MM-DD, precision, role[, bound|scope]) tuples."""
+def stated(*items: tuple, confidence: str = "high", basis: str = "migration",
+           approx: bool = False) -> Classification:
+    """Deadlines as (YYYY-MM-DD, precision, role[, bound|scope]) tuples, each stated with
+    ``confidence`` ("high": the HDH's migration named with the date)."""
     deadlines = []
     for n, (day, precision, role, *extra) in enumerate(items):
         kind = extra[0] if extra else None
@@ -28,13 +30,21 @@ def stated(*items: tuple) -> Classification:
             sentence=f"phrase {n}", offset=n * 10, phrase=day,
             bound="not_before" if kind == "bound" else None,
             scope="interim" if kind == "interim" else None,
+            kind="bound" if kind == "bound" else "interim" if kind == "interim" else "target",
+            confidence=confidence, basis=basis, approx=approx,
         ))
     return Classification(relevance=Relevance(True, 1.0), deadlines=tuple(deadlines))
 
 
-def add(db, n: int, published: str, result: Classification, text: str | None = None) -> int:
+def unsure(*items: tuple) -> Classification:
+    """A date only near the topic: one outlet's such sentence is a signal, not a move."""
+    return stated(*items, confidence="low", basis="topic")
+
+
+def add(db, n: int, published: str, result: Classification, text: str | None = None,
+        outlet: str = "presse.example") -> int:
     with db.session() as session:
-        record = ArticleRecord(url=f"https://presse.example/{n}", title=f"Article {n}",
+        record = ArticleRecord(url=f"https://{outlet}/{n}", title=f"Article {n}",
                                text=text or f"texte {n}",
                                published=datetime.fromisoformat(published).replace(tzinfo=UTC))
         key = hashlib.sha256((text or f"hash-{n}").encode()).hexdigest()
@@ -181,3 +191,107 @@ def test_classify_all_twice_changes_nothing(database, make_settings):
     assert snapshot() == once
     assert once["DeadlineStatement"] and once["ProviderMention"]
     assert "0 new shift event(s)" in second.output
+
+
+# --- a timeline that one stray sentence cannot move ------------------------------------------
+def signals(db) -> list[str]:
+    with db.session() as session:
+        return [e.payload["to"] for e in session.scalars(
+            select(Event).where(Event.status == "signal").order_by(Event.id))]
+
+
+def test_one_unsure_sentence_is_a_signal_and_a_second_outlet_confirms_it(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    add(database, 2, "2026-01-20", unsure(END_2026), outlet="un-blog.example")
+    assert moves(database) == []
+    assert signals(database) == ["2026-12-31"]
+    add(database, 3, "2026-02-06", unsure(END_2026), outlet="un-journal.example")
+    assert moves(database) == [("2025-12-31", "2026-12-31")]
+    assert signals(database) == []
+    with database.session() as session:
+        event = session.scalars(select(Event).where(Event.status == "confirmed")).one()
+        assert event.payload["basis"] == "outlets"
+        assert sorted(link.relation for link in event.links) == ["confirms", "confirms"]
+        assert event.published_at.date() == date(2026, 2, 6), "believed on the second article"
+
+
+def test_the_same_outlet_twice_does_not_confirm(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    add(database, 2, "2026-01-20", unsure(END_2026), outlet="un-blog.example")
+    add(database, 3, "2026-01-21", unsure(END_2026), outlet="un-blog.example")
+    assert moves(database) == []
+    assert signals(database) == ["2026-12-31"]
+
+
+def test_one_sure_statement_is_believed_at_once(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    add(database, 2, "2026-02-06", stated(END_2026), outlet="un-journal.example")
+    assert moves(database) == [("2025-12-31", "2026-12-31")]
+
+
+def test_an_unsure_move_reported_as_a_move_is_believed(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    add(database, 2, "2026-02-06", stated(("2025-12-31", "year", "former"), END_2026,
+                                          confidence="high", basis="shift"),
+        outlet="un-journal.example")
+    assert moves(database) == [("2025-12-31", "2026-12-31")]
+
+
+def test_an_earlier_target_is_only_believed_when_reported_as_a_move(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    add(database, 2, "2023-03-01", stated(("2024-06-30", "half", "current")),
+        outlet="un-journal.example")
+    add(database, 3, "2023-03-02", stated(("2024-06-30", "half", "current")),
+        outlet="un-autre.example")
+    assert moves(database) == []
+    assert signals(database) == []
+
+
+def test_a_target_over_on_its_article_day_is_stale(database):
+    add(database, 1, "2022-09-12", stated(Y2025))
+    # a machine-written page of 2026 still saying "by 2025"
+    add(database, 2, "2026-04-23", stated(("2025-12-31", "year", "current")),
+        outlet="agregateur.example")
+    add(database, 3, "2026-04-24", stated(("2024-12-31", "year", "current")),
+        outlet="agregateur2.example")
+    assert moves(database) == []
+    assert signals(database) == []
+
+
+def test_a_relative_promise_restated_a_month_later_is_one_target(database):
+    add(database, 1, "2020-10-09", stated(("2022-10-31", "month", "current"), approx=True))
+    add(database, 2, "2020-11-20", stated(("2022-11-30", "month", "current"), approx=True),
+        outlet="un-journal.example")
+    assert moves(database) == []
+    with database.session() as session:
+        assert known_target(session).known == (date(2022, 10, 31), "month", True)
+
+
+def test_a_queued_alert_whose_move_is_gone_is_cancelled_and_found_again_requeued(
+        database, make_settings):
+    from hdhwatch.channels.subscribers import add_subscriber
+    from hdhwatch.pipeline import shift_alerts
+    from hdhwatch.store.models import OutboxMessage
+
+    settings = make_settings(database_url=database.url)
+
+    def advance():
+        with database.session() as session:
+            advance_timeline(session, shift_alerts(settings))
+            return [(m.dedupe_key.split(":")[2], m.status) for m in session.scalars(
+                select(OutboxMessage).order_by(OutboxMessage.id))]
+
+    with database.session() as session:
+        add_subscriber(session, "lecteur@example.org")
+    add(database, 1, "2022-09-12", stated(Y2025))
+    first = add(database, 2, "2026-02-06", stated(END_2026), outlet="un-journal.example")
+    assert advance() == [("2025-12-31/year>2026-12-31/year", "pending")]
+    # the rules change: the article no longer states 2026 (classify --all) ...
+    with database.session() as session:
+        persist_classification(session, session.get(Article, first), stated())
+    assert advance() == [("2025-12-31/year>2026-12-31/year", "cancelled")]
+    # ... and states it again: the alert is queued anew, once
+    with database.session() as session:
+        persist_classification(session, session.get(Article, first), stated(END_2026))
+    assert advance() == [("2025-12-31/year>2026-12-31/year", "pending")]
+    assert advance() == [("2025-12-31/year>2026-12-31/year", "pending")]

@@ -119,14 +119,18 @@ class _ArticleTargets:
 
 
 def outlet_of(url: str | None, outlet: str | None, article_id: int) -> str:
-    """The site an article comes from: its host without "www." (an aggregator's copies of
-    one another count once); the outlet's name when the address has no real host."""
+    """Who published an article, for "independent outlets": the outlet's name as its page
+    gives it, else its site (the host without "www.": an aggregator's pages count once);
+    an article with neither stands alone."""
+    name = " ".join((outlet or "").lower().split())
+    if name:
+        return name
     host = (urlsplit(url or "").hostname or "").lower()
     for prefix in ("www.", "m.", "amp."):
         host = host.removeprefix(prefix)
     if host and not host.endswith(".invalid"):
         return host
-    return (outlet or "").strip().lower() or f"article:{article_id}"
+    return f"article:{article_id}"
 
 
 def _article_targets(session: Session) -> list[_ArticleTargets]:
