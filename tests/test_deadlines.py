@@ -759,3 +759,136 @@ def test_as_announced_confirms_a_target() -> None:
     text = ("Le ministère le répète : la migration de la plateforme sera achevée au premier "
             "trimestre 2027, comme annoncé en juin.")
     assert found(text, "2026-09-01") == {cur("2027-03-31", "quarter")}
+
+
+# --- what real press does (issue: alerts right on real press); every sentence is ours ------
+def kinds(text: str, published: str, language: str | None = None) -> set[tuple]:
+    """(deadline, kind) of every dated statement, targets and dates set aside alike."""
+    from hdhwatch.classify.deadlines import find_dates
+
+    return {(d.deadline.isoformat(), d.kind)
+            for d in find_dates(text, date.fromisoformat(published), language)}
+
+
+REAL_PRESS = [
+    # page furniture: stamps with a clock time, bylines, datelines, links to other stories
+    ("Publié le 12 mars 2024 à 10h17 – Mis à jour le 13 mars 2024 à 08h02\n\nLa migration du "
+     "Health Data Hub vers un cloud souverain reste prévue pour 2025.", "2024-03-13",
+     {cur("2025-12-31", "year")}),
+    ("Le Health Data Hub et son hébergement : la plateforme veut un appel d'offres "
+     "information fournie par Agence Santé 07/03/2024 à 11:09", "2024-03-07", set()),
+    ("SANTÉ NUMÉRIQUE | Cloud 14 mars 2025 | Par une rédactrice | 5 min\n\nLa plateforme des "
+     "données de santé doit quitter Microsoft d'ici la fin de 2026.", "2025-03-14",
+     {cur("2026-12-31", "year")}),
+    ("Mise à jour du 3 avril à 16h45 : la migration de la plateforme est toujours attendue fin "
+     "2026.", "2025-04-02", {cur("2026-12-31", "year")}),
+    ("Lire aussi : Cloud souverain : la migration du réseau ferré attendue début 2027 "
+     "(02/05/2025)", "2025-05-06", set()),
+    ("Toulouse, 5 mai 2025 (Agence) — Le gouvernement promet de transférer l'hébergement du "
+     "Health Data Hub d'ici la fin de 2026.", "2025-05-05", {cur("2026-12-31", "year")}),
+    # event dates: announcements, hearings, meetings, rulings
+    ("Le ministère a annoncé, le 4 mars 2026, que la migration du Health Data Hub serait "
+     "achevée d'ici la fin de 2026.", "2026-03-09", {cur("2026-12-31", "year")}),
+    ("La migration de la plateforme, annoncée ce mardi 3 mars, doit s'achever fin 2026.",
+     "2026-03-05", {cur("2026-12-31", "year")}),
+    ("On 12 May 2026 the agency announced that the move of the Health Data Hub would be "
+     "finished early in 2027.", "2026-05-14", {cur("2027-03-31", "quarter")}),
+    ("C'est ce que soutenait en juin 2021 un représentant de l'hébergeur sur la migration du "
+     "HDH.", "2021-07-02", set()),
+    ("Le comité de suivi de la migration de la plateforme se tiendra le 14 octobre.",
+     "2025-09-20", set()),
+    ("Le comité de pilotage de la migration, prévu en janvier, a été décalé au 9 février.",
+     "2026-01-15", set()),
+    ("L'avocat des associations annonce de nouveaux recours contre l'hébergement chez Microsoft "
+     "« dès la rentrée ».", "2021-06-20", set()),
+    # other deadlines of the story: the host's name, a tender, a note to hand in
+    ("Le nom du futur hébergeur de la plateforme sera connu d'ici fin mars, pour une migration "
+     "achevée fin 2026.", "2026-02-10", {cur("2026-12-31", "year")}),
+    ("La ministre a indiqué que le gouvernement lancerait « d'ici l'été » une procédure de mise "
+     "en concurrence pour choisir le futur hébergeur de la plateforme.", "2025-04-10", set()),
+    ("La plateforme s'est engagée à transmettre une note sur la migration à la commission avant "
+     "le 30 juin.", "2025-06-04", set()),
+    # bounds and negations
+    ("Le Health Data Hub reste incapable de quitter Microsoft avant 2025.", "2023-03-01",
+     {cur("2025-12-31", "year", bound="not_before")}),
+    ("The Health Data Hub cannot leave Azure before 2025, the report says.", "2023-03-01",
+     {cur("2025-12-31", "year", bound="not_before")}),
+    # retold aims and moves
+    ("La direction visait l'horizon 2025 pour la migration de la plateforme, mais l'échéance "
+     "a glissé.", "2024-11-02", {old("2025-12-31", "year")}),
+    ("La migration du Health Data Hub a été reportée à l'été 2026.", "2025-10-01",
+     {cur("2026-08-31", "season")}),
+    ("La plateforme a reconnu que le départ d'Azure, annoncé pour la fin de 2022, ne pourrait "
+     "pas intervenir dans les temps.", "2022-09-13", {old("2022-12-31", "year")}),
+    ("Il n'est plus question d'une bascule « d'ici fin 2026 », comme le promettait le "
+     "gouvernement en février, mais d'une migration complète « fin 2026 ou début 2027 ».",
+     "2026-04-27", {old("2026-12-31", "year"), cur("2027-03-31", "quarter")}),
+    ("Le gouvernement avait promis en 2020 un déménagement de la plateforme en deux ans, puis "
+     "l'échéance avait été repoussée.", "2026-02-12", {old("2022-12-31", "year")}),
+    ("En novembre 2020, l'engagement est clair : transférer l'hébergement de la plateforme avant "
+     "la fin de 2022.", "2023-11-28", {old("2022-12-31", "year")}),
+    # a promise retold with its date, whose term still runs: current
+    ("Le ministre s'était engagé en novembre 2020 à changer d'hébergeur pour la plateforme dans "
+     "un délai de 12 à 18 mois.", "2022-01-30", {cur("2022-05-31", "month")}),
+    # English: "early in", "by the end of the year"
+    ("The migration of the Health Data Hub is now expected late in 2026 or early in 2027.",
+     "2026-04-25", {cur("2027-03-31", "quarter")}),
+    ("The platform's move off Azure should be complete by the end of the year.", "2026-02-10",
+     {cur("2026-12-31", "year")}),
+    # past progress is not a target
+    ("Les premiers transferts de données de la plateforme vers le nouvel hébergeur ont eu lieu "
+     "avant l'été.", "2026-09-25", set()),
+    ("S'y ajoute la complexité : 200 projets de la plateforme s'appuient aujourd'hui sur Azure, "
+     "contre une cinquantaine en 2020.", "2024-09-24", set()),
+    # a page of 2026 telling as the plan a target long over: labelled as written
+    ("The move will see the national health data platform migrate to a French cloud by 2025.",
+     "2026-04-23", {cur("2025-12-31", "year")}),
+]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), REAL_PRESS,
+                         ids=[f"real-press-{i}" for i in range(len(REAL_PRESS))])
+def test_real_press_phenomena(text: str, published: str, expected: set) -> None:
+    assert found(text, published) == expected
+
+
+def test_dates_set_aside_are_kept_with_their_kind() -> None:
+    text = ("Le ministère a annoncé, le 4 mars 2026, que la migration du Health Data Hub serait "
+            "achevée d'ici la fin de 2026, après le choix d'un hébergeur d'ici fin mars.")
+    assert kinds(text, "2026-03-09") == {
+        ("2026-03-04", "event"), ("2026-12-31", "target"), ("2026-03-31", "other")}
+
+
+def test_statements_say_how_sure_they_are() -> None:
+    from hdhwatch.classify.deadlines import find_deadlines
+
+    def sure(text: str, published: str) -> list[tuple[str, str]]:
+        return [(d.confidence, d.basis)
+                for d in find_deadlines(text, date.fromisoformat(published))]
+
+    assert sure("La migration du Health Data Hub a été repoussée à 2027.", "2026-05-01") == [
+        ("high", "shift")]
+    assert sure("La migration du Health Data Hub doit être achevée d'ici fin 2026.",
+                "2026-02-01") == [("high", "migration")]
+    assert sure("L'hébergement, confié à Azure, devra migrer vers un cloud souverain d'ici fin "
+                "2025.", "2024-06-15") == [("medium", "migration")]
+    assert sure("« Pour la plateforme, tout sera fini d'ici fin 2026 », assure le ministère.",
+                "2026-02-01") == [("medium", "quoted")]
+
+
+def test_relative_durations_are_marked_approx() -> None:
+    from hdhwatch.classify.deadlines import find_deadlines
+
+    (promise,) = find_deadlines("Le ministre promet de migrer le Health Data Hub d'ici deux ans.",
+                                date(2020, 11, 20))
+    (calendar,) = find_deadlines("La migration du Health Data Hub est prévue fin 2022.",
+                                 date(2020, 11, 20))
+    assert promise.approx and not calendar.approx
+
+
+def test_a_relative_promise_is_one_target_within_92_days() -> None:
+    october = (date(2022, 10, 31), "month", True)
+    november = (date(2022, 11, 30), "month", True)
+    assert same_target(october, november)
+    assert not same_target((date(2022, 10, 31), "month"), (date(2022, 11, 30), "month"))
+    assert not same_target(october, (date(2023, 3, 31), "quarter"))

@@ -178,3 +178,48 @@ def test_html_items_are_extracted_and_failures_are_listed(tmp_path):
     assert result.exit_code == 0, result.output
     assert "empty\textraction\tfailed\tempty_body" in result.output
     assert "extraction 2 pages, 1 failed" in result.output
+
+
+def test_approx_targets_are_one_promise_in_the_expected_walk():
+    def art(i, day, deadline, approx):
+        return read_line({"id": i, "published": day, "text": "x", "expected": {
+            "relevant": True, "shift": None, "deadlines": [
+                {"deadline": deadline, "precision": "month", "role": "current",
+                 "approx": approx}]}})
+
+    promise = [art("oct", "2020-10-09", "2022-10-31", True),
+               art("nov", "2020-11-20", "2022-11-30", True)]
+    assert expected_alerts(promise) == []
+    exact = [art("oct", "2020-10-09", "2022-10-31", False),
+             art("nov", "2020-11-20", "2022-11-30", False)]
+    assert expected_alerts(exact) == [("2022-10-31", "2022-11-30")]
+
+
+def test_a_raised_alert_matches_an_expected_one_by_target_not_by_day():
+    from hdhwatch.evaluate import Alert, Report
+
+    expected = [Alert("2022-12-31", "2025-12-31", "year", "year")]
+    raised = [Alert("2022-11-30", "2025-12-31", "month", "year", True, False)]
+    report = Report({}, expected, raised, [], [])
+    assert (report.alerts_found, report.false_alerts) == (1, 0)
+    later = [Alert("2022-11-30", "2026-12-31", "month", "year", True, False)]
+    report = Report({}, expected, later, [], [])
+    assert (report.alerts_found, report.false_alerts) == (0, 1)
+
+
+def test_predictions_write_approx(tmp_path):
+    line = {"id": "promesse", "published": "2020-11-20", "url": "https://presse.example/p",
+            "title": "Health Data Hub : le ministre promet de quitter Microsoft d'ici deux ans",
+            "text": "Le ministre s'engage à migrer le Health Data Hub vers un cloud souverain "
+                    "d'ici deux ans.",
+            "expected": {"relevant": True, "providers": ["Microsoft"], "shift": None,
+                         "deadlines": [{"deadline": "2022-11-30", "precision": "month",
+                                        "role": "current", "approx": True}]}}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    predictions = tmp_path / "pred.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(path), "--predictions", str(predictions)])
+    assert result.exit_code == 0, result.output
+    predicted = json.loads(predictions.read_text(encoding="utf-8"))["predicted"]
+    assert predicted["deadlines"] == [{"deadline": "2022-11-30", "precision": "month",
+                                       "role": "current", "approx": True}]

@@ -386,3 +386,69 @@ def test_large_text_is_fast() -> None:
     assert assess_relevance("", None, text).relevant
     find_providers(text, default_catalog())
     assert time.perf_counter() - start < 5
+
+
+# --- how real press names the HDH (sentences of our own) ------------------------------------
+def classified_relevant(title: str, text: str, published: str = "2026-03-01",
+                        language: str = "fr") -> bool:
+    from datetime import UTC, datetime
+
+    from hdhwatch.classify import classify
+    from hdhwatch.records import Article
+
+    article = Article(url="https://presse.example/a", title=title, text=text,
+                      published=datetime.fromisoformat(published).replace(tzinfo=UTC),
+                      language=language)
+    return classify(article).relevant
+
+
+@pytest.mark.parametrize(("title", "text"), [
+    pytest.param(
+        "Le gouvernement retire l'hébergement des données de santé à Microsoft",
+        "Une procédure est lancée pour trouver un prestataire certifié. L'objectif : transférer "
+        "toute la Plateforme de données de santé vers un nouvel hébergeur d'ici fin 2026.",
+        id="plateforme-de-donnees",
+    ),
+    pytest.param(
+        "Hosting of French health data by Microsoft: a new appeal before the Council of State",
+        "Companies and associations filed an appeal on Tuesday against the authorisation given "
+        "to the Redmond firm. The platform was launched in 2019 on Azure.",
+        id="english-french-health-data",
+    ),
+    pytest.param(
+        "Cloud de confiance : l'hébergement SecNumCloud exigé pour les données de santé",
+        "Une circulaire rappelle les règles d'achat des administrations.\n\nElle précise les "
+        "offres qualifiées.\n\nDans la santé, elle fait écho à la migration attendue du Health "
+        "Data Hub vers un hébergeur qualifié d'ici fin 2026.",
+        id="title-hosting-health-data-and-the-hdh-move",
+    ),
+])
+def test_real_press_ways_of_naming_the_hdh(title: str, text: str) -> None:
+    assert classified_relevant(title, text, language="en" if "the" in title else "fr")
+
+
+def test_a_target_buried_in_paragraph_nine_makes_the_story_relevant() -> None:
+    text = "\n\n".join([
+        "La commission d'enquête a consacré sa journée aux achats numériques de l'État.",
+        "L'Éducation nationale a défendu le renouvellement d'un contrat de licences.",
+        "La direction des achats a été interrogée sur les contrats de messagerie.",
+        "Le rapporteur a interrogé la direction du numérique sur ses clouds internes.",
+        "L'après-midi, la Plateforme des données de santé était représentée par sa directrice.",
+        "La directrice a rappelé que l'appel d'offres serait lancé dans les prochaines semaines.",
+        "Un sénateur a relu les annonces passées.",
+        "Il a demandé où en était le dossier.",
+        "La directrice a reconnu que l'objectif initial ne serait pas tenu, et la migration "
+        "complète vers un hébergeur qualifié est désormais envisagée d'ici la fin de 2026.",
+    ])
+    assert classified_relevant("Commande publique : les responsables de l'État auditionnés", text,
+                               published="2025-06-04")
+
+
+def test_a_passing_comparison_with_the_hdh_stays_irrelevant() -> None:
+    text = ("Le CHU confie son entrepôt de données de santé à un hébergeur souverain. Le "
+            "contrat a été signé après un appel d'offres.\n\nLa migration de l'entrepôt doit "
+            "être achevée d'ici fin 2026, en trois temps.\n\nLe CHU compte sur cet outil pour "
+            "ses projets d'intelligence artificielle.\n\nUn choix qui tranche avec celui du "
+            "Health Data Hub national, hébergé chez Microsoft.")
+    assert not classified_relevant("Un CHU confie ses données de santé à un cloud français",
+                                   text)

@@ -19,7 +19,7 @@ from hdhwatch.classify.relevance import assess_relevance, names_hdh
 from hdhwatch.records import Article, Classification, Relevance
 
 # Bump when the rules change: `hdhwatch classify --all` re-runs older results.
-CLASSIFIER_VERSION = "2026.11.28c"
+CLASSIFIER_VERSION = "2026.12.06"
 
 
 def classified_text(article: Article) -> str:
@@ -28,18 +28,14 @@ def classified_text(article: Article) -> str:
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
-CONTEXT_PARAGRAPHS = 3  # how far back "la directrice", "la plateforme" may point
+CONTEXT_CHARS = 1500  # how far back "la directrice", "la plateforme" may point
 
 
 def _context(text: str, offset: int, length: int) -> str:
-    """A sentence with the paragraphs before it that its pronouns may refer to."""
-    start = offset
-    for _ in range(CONTEXT_PARAGRAPHS):
-        start = text.rfind("\n\n", 0, max(0, start - 1))
-        if start < 0:
-            start = 0
-            break
-    return text[start:offset + length]
+    """A sentence with the paragraphs before it that its pronouns may refer to: those that
+    start within ``CONTEXT_CHARS`` of it."""
+    start = text.find("\n\n", max(0, offset - CONTEXT_CHARS), offset)
+    return text[0 if start < 0 or offset <= CONTEXT_CHARS else start:offset + length]
 
 
 def classify(

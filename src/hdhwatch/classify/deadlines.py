@@ -766,7 +766,7 @@ _TENDER = _cue(
     r"(?:sera|seront|soit|doit\s+etre|devrait\s+etre|devra\s+etre)\s+(?:choisie?s?|selectionnee?s?"
     r"|retenue?s?|designee?s?|connue?s?)", r"laureat\w*", r"tenders?", r"award\w*", r"bids?",
     r"bidders?", r"request\s+for\s+proposals?", r"rfp", r"shortlist\w*", r"procurement",
-    r"(?:nom|identite|choix|selection|designation)\s+d[ue]\s+(?:l'|la\s+)?(?:futur\s+|nouvel\s+"
+    r"(?:nom|identite|choix|selection|designation)\s+(?:d[ue]|d'une?)\s+(?:l'|la\s+)?(?:futur\s+|nouvel\s+"
     r"|nouveau\s+|prochain\s+)?\w+(?:" + _HOSTING + ")?", r"remport\w*", r"winning\s+\w+",
     r"(?:choose|select|pick|name|appoint)\s+(?:a|an|the|its)\s+(?:\w+\s+){0,3}?(?:provider|host"
     r"|winner|bidder|supplier|operator)",
@@ -791,7 +791,8 @@ _OTHER_EVENT = _cue(
     # a document to hand in: "transmettre une note à la commission avant le 30 juin"
     r"(?:transmett|remett|fourni|communiqu|envoy|adress|rend|submit|send|deliver)\w*\s+"
     r"(?:\w+\s+)?(?:un|une|le|la|les|sa|son|ses|leur|a|an|the|its)\s+(?:\w+\s+)?(?:note|rapport"
-    r"|document|plan|feuille\s+de\s+route|calendrier\s+detaille|report|roadmap|timetable)",
+    r"|document|plan|feuille\s+de\s+route|calendrier\s+detaille|report|roadmap|timetable)"
+    r"(?:\s+(?:sur|de|du|relative?s?\s+a|on|about)\s+(?:le|la|l'|les|the|its)\s*\w+)?",
     r"vote\s+solennel", r"final\s+votes?",
 )
 _OTHER_NAME = _cue(
@@ -818,7 +819,8 @@ _EVENT = _cue(
     r"se\s+reuni\w+", r"reuni\w+", r"comite\s+de\s+pilotage", r"meeting", r"will\s+meet",
     r"comites?\s+\w+", r"conseil\s+des\s+ministres", r"se\s+tiendr\w+", r"seances?",
     # a legal action: "annonce d'autres recours dès la rentrée"
-    r"recours", r"appeals?", r"plaintes?", r"requetes?", r"lawsuits?", r"contentieux",
+    r"(?:recours|appeals?|plaintes?|requetes?|lawsuits?|contentieux)(?:\s+(?:contre|sur|against"
+    r"|over)\s+(?:le|la|l'|les|son|sa|ses|the|its)\s*\w+(?:\s+(?:chez|par|de|du|by|with)\s+\w+)?)?",
     # a court's or an authority's ruling: "la CJUE doit se prononcer cet été sur ..."
     r"se\s+prononc\w+", r"statu(?:er|era|eront|erait|ait|e)", r"trancher\w*", r"saisie?s?",
     r"rendr\w+\s+(?:sa|son|ses|leur)\s+(?:decision|avis|arret|verdict|conclusions|rapport)",
@@ -1136,6 +1138,13 @@ _SAID_AFTER = re.compile(
 _RETOLD_PROMISE = re.compile(
     r"(?:avai(?:t|ent)|s'etai(?:t|ent))\s+(?:\w+\s+){0,2}?(?:promis|engagee?s?|annonce|assure"
     r"|garanti|affirme)(?![\w])"
+)
+# A meeting, a hearing, a vote as the sentence's subject: its dates are its own.
+_EVENT_SUBJECT = re.compile(
+    r"[\s\W]*(?:le|la|les|l'|un|une|ce|cette|the|a|an)\s*(?:prochaine?s?\s+|next\s+)?"
+    r"(?:comites?|reunions?|seances?|auditions?|conferences?|assemblees?|sommets?|colloques?"
+    r"|tables?\s+rondes?|votes?|conseils?\s+d'administration|meetings?|hearings?|sessions?"
+    r"|summits?)(?![\w])"
 )
 # A promise named as such: a duration in it counts from when it was made.
 _PROMISE_NOUN = re.compile(
@@ -2081,6 +2090,8 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
         return "event"
     if _other_subject(atom, text, folded, left, s_start, s_end, hits):
         return "other"
+    if _EVENT_SUBJECT.match(folded, s_start) and not _intro_is(atom.intro, _TARGET_INTROS):
+        return "event"  # "Le comité de pilotage de la migration, prévu en janvier, ..."
     if atom.period.year is None and atom.period.kind in ("day", "month", "season") and \
             _MODAL_PAST.search(folded, max(lo, atom.start - 50), atom.start) and \
             not _intro_is(atom.intro, _FUTURE_INTROS):
