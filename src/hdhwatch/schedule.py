@@ -69,7 +69,7 @@ def run_pass(
 ) -> PassReport:
     """Crawl what is due (classification and shift detection run as articles are stored),
     queue the digests that are due, send the outbox."""
-    from hdhwatch.crawl.run import run_crawl
+    from hdhwatch.crawl.run import bring_timeline_up_to_date, run_crawl
     from hdhwatch.store import articles as store
     from hdhwatch.store.db import open_database, utcnow
 
@@ -84,12 +84,14 @@ def run_pass(
             targets = [s for s in settings.sources if s.enabled]
         else:
             targets = due_sources(settings, last_runs, now)
-        crawled = (
-            run_crawl(settings, [s.name for s in targets], echo=echo, progress=progress)
-            if targets
-            else []
-        )
-        queued, sent = deliver(settings, db, now)
+        if targets:
+            crawled = run_crawl(settings, [s.name for s in targets], echo=echo,
+                                progress=progress)
+        else:
+            crawled = []
+            bring_timeline_up_to_date(settings, db)  # what an interrupted crawl left
+        # the clock read again: the alerts this pass's crawl queued go out in this pass
+        queued, sent = deliver(settings, db, max(now, utcnow()))
     finally:
         db.close()
     return PassReport(crawled=crawled, queued_digests=queued, sent=sent)
@@ -254,6 +256,9 @@ def serve(
         from hdhwatch.store.db import upgrade
 
         upgrade(settings.database_url)
+        from hdhwatch.crawl.run import bring_timeline_up_to_date
+
+        bring_timeline_up_to_date(settings)  # what a crawl killed with the last service left
         scheduler, wanted = build_scheduler(settings)
         scheduler.start(paused=True)
         for job in scheduler.get_jobs():

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from hdhwatch.config import Settings, SourceConfig, child_environment
 from hdhwatch.errors import CrawlFailed
+from hdhwatch.pipeline import advance_timeline, shift_alerts
 from hdhwatch.store import articles as store
 from hdhwatch.store.db import Database, open_database, utcnow
 
@@ -66,9 +67,28 @@ def run_crawl(
     # and one engine serves every read of this crawl.
     db = open_database(settings.database_url)
     try:
-        return _watch(settings, db, cmd, echo, progress, timeout)
+        try:
+            return _watch(settings, db, cmd, echo, progress, timeout)
+        finally:
+            # Once, after the whole crawl, whatever became of it: the articles it stored
+            # are replayed in publication order, and the alert for a move goes with it.
+            bring_timeline_up_to_date(settings, db)
     finally:
         db.close()
+
+
+def bring_timeline_up_to_date(settings: Settings, db: Database | None = None) -> None:
+    """Replay the timeline over everything stored and queue the alert for a new move, in
+    one transaction. Every crawl, ``run`` and scheduler start calls it, so a crawl killed
+    after storing its articles loses neither the move nor its alert."""
+    own = db is None
+    db = db or open_database(settings.database_url)
+    try:
+        with db.session() as session:
+            advance_timeline(session, shift_alerts(settings))
+    finally:
+        if own:
+            db.close()
 
 
 def _watch(

@@ -70,11 +70,6 @@ class CrawlSession:
         self._scheduled: set[str] = set()
         self._validators: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._lock = threading.Lock()
-        # Called with the session and the new shift events, in the same transaction:
-        # the notifier queues its messages there (a transactional outbox).
-        from hdhwatch.pipeline import shift_alerts
-
-        self.on_shifts = shift_alerts(settings)
 
     # lifecycle -------------------------------------------------------------
     def open(self) -> None:
@@ -96,12 +91,9 @@ class CrawlSession:
             for (name, url), (etag, modified) in self._validators.items():
                 if not self.counts[name].errors:
                     store.set_validators(session, self._source_ids[name], url, etag, modified)
-        if any(c.new_articles for c in self.counts.values()):
-            # Once per crawl, so the new articles are replayed in publication order.
-            from hdhwatch.pipeline import advance_timeline
-
-            with self.db.session() as session:
-                advance_timeline(session, self.on_shifts)
+        # The timeline is not moved here: each spider closes on its own, and a move
+        # announced from one spider's partial view would be announced again, corrected,
+        # when the next closes. ``run.run_crawl`` moves it once, after the whole crawl.
         self.db.close()
         self.db = None
 
