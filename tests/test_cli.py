@@ -130,7 +130,7 @@ def test_demo_writes_the_shift_alert_with_its_picture_and_the_digest(demo_env):
                 for p in sorted(outbox.glob("*.eml"))]
     subjects = [str(m["Subject"]) for m in messages]
     assert any("la migration passe de fin 2026 au premier trimestre 2027" in s for s in subjects)
-    assert any("nouveaux articles" in s for s in subjects)
+    assert any("articles trouvés" in s for s in subjects)
     alert = next(m for m in messages if "la migration passe" in str(m["Subject"]))
     html = alert.get_body(("html",)).get_content()
     images = [p for p in alert.walk() if p.get_content_type() == "image/png"]

@@ -317,9 +317,13 @@ def test_a_digest_lists_what_is_new_and_advances(database, settings):
         assert [(r.recipient, r.kind) for r in rows] == [
             ("alice@example.org", "digest"), ("bob@example.org", "digest"),
         ]
-        assert rows[0].dedupe_key == f"digest:{weekly.id}:{(now - timedelta(days=7)).isoformat()}"
-        assert rows[0].subject.startswith("Health Data Hub : 1 nouvel article depuis le ")
-        assert rows[1].subject.startswith("Health Data Hub: 1 new article since ")
+        # a new subscriber's first digest covers what was found since they subscribed
+        assert rows[0].dedupe_key == f"digest:{weekly.id}:{weekly.created_at.isoformat()}"
+        # the move found since comes first, in the subject too
+        assert rows[0].subject == ("Health Data Hub : la migration passe de fin 2025 à fin "
+                                   "2026 (1 article trouvé)")
+        assert rows[1].subject == ("Health Data Hub: migration moves from end of 2025 to end "
+                                   "of 2026 (1 article found)")
         text, page = parts(parse(rows[0]))
         assert "Health Data Hub : la migration hors de Microsoft Azure" in text
         assert "Numerama, 12 février 2026" in text
@@ -394,7 +398,7 @@ def test_digest_preview_sends_and_marks_nothing(database, settings, tmp_path):
 
     shown = invoke(settings, "digest", "--preview")
     assert shown.exit_code == 0, shown.output
-    assert "Subject: Health Data Hub : 1 nouvel article depuis le " in shown.output
+    assert "Subject: Health Data Hub : 1 article trouvé depuis le " in shown.output
     assert "Health Data Hub : la migration hors de Microsoft Azure" in shown.output
     eml = tmp_path / "next.eml"
     written = invoke(settings, "digest", "--preview", "--to", "alice@example.org",
@@ -418,3 +422,61 @@ def test_digest_command_queues_and_sends(database, settings):
     assert len(list(settings.outbox_dir.glob("*.eml"))) == 1
     again = invoke(settings, "digest")
     assert "0 digest(s) queued" in again.output and "0 sent" in again.output
+
+
+UNSURE_2027 = ArticleRecord(
+    url="https://un-blog.example/calendrier-donnees-sante",
+    title="Données de santé : un consultant doute du calendrier",
+    text="Le Health Data Hub doit quitter Microsoft Azure pour un hébergeur souverain. Pour un "
+         "consultant, le calendrier réaliste se situe plutôt début 2027.",
+    published=datetime(2026, 3, 2, 8, 0, tzinfo=UTC), outlet="Un blog", language="fr",
+)
+
+
+def test_a_digest_starts_with_the_target_the_move_and_what_awaits_confirmation(
+        database, settings):
+    now = datetime.now(UTC) + timedelta(minutes=1)  # a moment after the crawl below
+    with database.session() as session:
+        subscriber = add_subscriber(session, "alice@example.org", alerts=False)
+        store(session, REPORTED_2022)
+        store(session, NEW_TARGET_2026)
+        store(session, UNSURE_2027)
+        message = render_next_digest(session, settings, subscriber, now)
+    text, page = parts(message)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0].startswith("Échéance connue aujourd'hui : fin 2026, depuis le 12 février "
+                               "2026 (1 média)")
+    assert lines[1:4] == ["Changement d'échéance depuis le dernier envoi :",
+                          "fin 2022 → fin 2025", "fin 2025 → fin 2026"]
+    assert lines[4] == "À confirmer (un seul média, sans affirmation nette) :"
+    assert lines[5] == "- premier trimestre 2027 : Un blog, 2 mars 2026"
+    assert "le calendrier réaliste se situe plutôt début 2027" in lines[6]
+    assert text.index("À confirmer") < text.index("Les articles sur l'hébergement")
+    assert "À confirmer" in page and "premier trimestre 2027" in page
+
+
+def test_a_digest_shows_one_target_once_even_stated_as_current_and_given_up(database, settings):
+    from hdhwatch.records import Classification, Deadline, Relevance
+    from hdhwatch.store.classifications import persist_classification
+
+    q1 = date(2027, 3, 31)
+    both = Classification(Relevance(True, 1.0), deadlines=tuple(
+        Deadline(deadline=q1, precision="quarter", role=role, sentence=f"phrase {n}",
+                 offset=n * 40, phrase="premier trimestre 2027")
+        for n, role in enumerate(("current", "former"))))
+    now = datetime.now(UTC) + timedelta(minutes=1)
+    with database.session() as session:
+        subscriber = add_subscriber(session, "alice@example.org", alerts=False)
+        saved = save_article(session, NEW_TARGET_2026, "hash-both")
+        persist_classification(session, session.get(Article, saved.article_id), both)
+        text, _ = parts(render_next_digest(session, settings, subscriber, now))
+    assert text.count("premier trimestre 2027 (") == 1
+    assert "premier trimestre 2027 (actuelle)" in text
+
+
+def test_a_new_subscriber_gets_what_was_found_since_they_subscribed(database, settings):
+    with database.session() as session:
+        store(session, NEW_TARGET_2026)  # found before they subscribed
+        later = add_subscriber(session, "late@example.org")
+        assert render_next_digest(session, settings, later,
+                                  datetime.now(UTC) + timedelta(days=8)) is None

@@ -31,7 +31,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.config import Settings
-from hdhwatch.events.timeline import MOVE
+from hdhwatch.events.timeline import MOVE, outlet_of
 from hdhwatch.read.words import describe_target, format_day, language_of
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.articles import dialect_insert
@@ -77,10 +77,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "quote_open": "« ",
         "quote_close": " »",
         "digest_subject": "Health Data Hub : {count} depuis le {since}",
-        "article_one": "1 nouvel article",
-        "article_many": "{n} nouveaux articles",
-        "digest_intro": "Les articles sur l'hébergement du Health Data Hub repérés "
+        "digest_subject_move": "Health Data Hub : la migration passe {from_to} ({count})",
+        "article_one": "1 article trouvé",
+        "article_many": "{n} articles trouvés",
+        "article_none": "aucun nouvel article",
+        "digest_intro": "Les articles sur l'hébergement du Health Data Hub trouvés "
                         "depuis le {since} :",
+        "digest_target": "Échéance connue aujourd'hui : {target}",
+        "digest_target_since": ", depuis le {day} ({outlets})",
+        "digest_no_target": "Aucune échéance de migration connue pour l'instant.",
+        "digest_moves": "Changement d'échéance depuis le dernier envoi :",
+        "digest_signals": "À confirmer (un seul média, sans affirmation nette) :",
+        "outlet_one": "1 média",
+        "outlet_many": "{n} médias",
         "providers": "Hébergeurs cités :",
         "deadlines": "Échéances citées :",
         "current": "actuelle",
@@ -113,9 +122,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "quote_open": "“",
         "quote_close": "”",
         "digest_subject": "Health Data Hub: {count} since {since}",
-        "article_one": "1 new article",
-        "article_many": "{n} new articles",
+        "digest_subject_move": "Health Data Hub: migration moves {from_to} ({count})",
+        "article_one": "1 article found",
+        "article_many": "{n} articles found",
+        "article_none": "no new article",
         "digest_intro": "Articles about the Health Data Hub's hosting found since {since}:",
+        "digest_target": "Target known today: {target}",
+        "digest_target_since": ", since {day} ({outlets})",
+        "digest_no_target": "No migration target known yet.",
+        "digest_moves": "Target moved since the last digest:",
+        "digest_signals": "To be confirmed (one outlet, no firm statement):",
+        "outlet_one": "1 outlet",
+        "outlet_many": "{n} outlets",
         "providers": "Providers named:",
         "deadlines": "Targets stated:",
         "current": "current",
@@ -261,10 +279,17 @@ def article_view(
                        day=_local_day(article.published_at, tz, lang), url=_safe_url(article.url))
     if not details:
         return view
+    # one entry per target: an article that states a date as today's target and, in
+    # another sentence, as the one given up is read as stating it (current wins)
+    chosen: dict[tuple, DeadlineStatement] = {}
+    for d in article.deadlines:
+        key = (d.deadline, d.precision, d.bound, d.scope)
+        if key not in chosen or (d.role == "current" and chosen[key].role != "current"):
+            chosen[key] = d
     return replace(
         view, lead=_shorten(article.lead or article.description),
         providers=tuple(p.provider for p in article.providers),
-        deadlines=tuple(_statement_words(d, lang) for d in article.deadlines),
+        deadlines=tuple(_statement_words(d, lang) for d in chosen.values()),
     )
 
 
@@ -576,8 +601,9 @@ def digest_due(subscriber: Subscriber, now: datetime) -> bool:
 
 
 def digest_start(subscriber: Subscriber, now: datetime) -> datetime:
-    """Where the next digest starts: the last one, or one period back for a new subscriber."""
-    return subscriber.last_digest_at or now - digest_period(subscriber)
+    """Where the next digest starts: the last one sent to this subscriber, or, for a new
+    subscriber, when they subscribed (what was stored before is not news to them)."""
+    return subscriber.last_digest_at or subscriber.created_at or now - digest_period(subscriber)
 
 
 def digest_articles(session: Session, since: datetime, until: datetime) -> list[Article]:
@@ -603,19 +629,29 @@ def render_next_digest(
     now = now or utcnow()
     since = digest_start(subscriber, now)
     articles = digest_articles(session, since, now)
-    if not articles:
+    moves, signals = _digest_events(session, since, now)
+    if not (articles or moves or signals):
         return None
     lang = language_of(subscriber.language)
     t = STRINGS[lang]
     tz = ZoneInfo(settings.timezone)
     since_words = _local_day(since, tz, lang)
-    count = (t["article_one"] if len(articles) == 1
+    count = (t["article_none"] if not articles else t["article_one"] if len(articles) == 1
              else t["article_many"].format(n=len(articles)))
-    subject = t["digest_subject"].format(count=count, since=since_words)
+    if moves:
+        last = moves[-1]
+        old = (last.from_deadline, last.from_precision or "day")
+        subject = t["digest_subject_move"].format(
+            from_to=_from_to(old, (last.to_deadline, last.to_precision), lang), count=count)
+    else:
+        subject = t["digest_subject"].format(count=count, since=since_words)
     context = _common(settings, subscriber, lang, subject)
     context.update(
         headline=subject.removeprefix(t["prefix"]),
-        intro=t["digest_intro"].format(since=since_words),
+        target=_digest_target(session, lang, tz),
+        moves=[_move_words(e, lang) for e in moves],
+        signals=[_signal_view(session, e, lang, tz) for e in signals],
+        intro=t["digest_intro"].format(since=since_words) if articles else "",
         articles=[article_view(a, tz, lang, details=True) for a in articles],
     )
     return build_message(
@@ -623,6 +659,60 @@ def render_next_digest(
         render("digest.html.j2", **context), now=now,
         idstring=f"digest.{subscriber.id}",
     )
+
+
+def _digest_events(session: Session, since: datetime,
+                   until: datetime) -> tuple[list[Event], list[Event]]:
+    """The moves and the signals awaiting confirmation that the articles found since the
+    last digest brought."""
+    events = list(session.scalars(
+        select(Event).where(Event.kind == MOVE).options(selectinload(Event.article))
+        .order_by(Event.published_at, Event.id)
+    ))
+    def found(event: Event) -> datetime:
+        # when the article that made it believed (a signal: that states it) was found
+        return max((link.article.fetched_at for link in event.links
+                    if link.relation in ("confirms", "states")),
+                   default=event.article.fetched_at)
+
+    moves = [e for e in events if e.status == "confirmed" and e.from_deadline is not None
+             and since < found(e) <= until]
+    signals = [e for e in events if e.status == "signal" and since < found(e) <= until]
+    return moves, signals
+
+
+@dataclass(frozen=True)
+class SignalView:
+    target: str
+    article: ArticleView
+    quote: str
+
+
+def _signal_view(session: Session, event: Event, lang: str, tz: ZoneInfo) -> SignalView:
+    return SignalView(describe_target(event.to_deadline, event.to_precision, lang),
+                      article_view(event.article, tz, lang), _quote(session, event))
+
+
+def _digest_target(session: Session, lang: str, tz: ZoneInfo) -> str:
+    """"Échéance connue aujourd'hui : fin 2026, depuis le 6 février 2026 (3 médias)"."""
+    t = STRINGS[lang]
+    moves = timeline_events(session)
+    if not moves:
+        from hdhwatch.events.timeline import known_target
+
+        state = known_target(session)
+        if state.known is None:
+            return t["digest_no_target"]
+        return t["digest_target"].format(target=describe_target(state.known[0], state.known[1],
+                                                                lang))
+    last = moves[-1]
+    outlets = len({outlet_of(link.article.url, link.article.outlet, link.article_id)
+                   for link in last.links}) or 1
+    words = t["outlet_one"] if outlets == 1 else t["outlet_many"].format(n=outlets)
+    since = t["digest_target_since"].format(day=_local_day(last.published_at, tz, lang),
+                                            outlets=words) if last.published_at else ""
+    return t["digest_target"].format(
+        target=describe_target(last.to_deadline, last.to_precision, lang)) + since
 
 
 def digest_subscribers(session: Session) -> list[Subscriber]:

@@ -422,12 +422,14 @@ def status(ctx: click.Context) -> None:
 
     Example: hdhwatch status
     """
+    from hdhwatch.read.report import shift_rows
     from hdhwatch.schedule import service_status
     from hdhwatch.store.db import utcnow
 
     settings = settings_of(ctx)
     with open_db(ctx).session() as session:
         st = service_status(session, settings, utcnow())
+        signals = shift_rows(session, status="signal")
     rows = [
         [
             s.name,
@@ -456,15 +458,22 @@ def status(ctx: click.Context) -> None:
     else:
         from hdhwatch.read.words import describe_target
 
+        deadline, precision = st.known_target[0], st.known_target[1]
         click.echo(
-            f"current target: {describe_target(*st.known_target)} "
-            f"({st.known_target[0].isoformat()}, {st.known_target[1]})"
+            f"current target: {describe_target(deadline, precision)} "
+            f"({deadline.isoformat()}, {precision})"
         )
         if st.evidence:
             ev = st.evidence
             day = ev["published"].date().isoformat() if ev["published"] else "?"
             click.echo(f"  « {ev['sentence']} »")
             click.echo(f"  {ev['outlet']}, {day}: {ev['url']}")
+    for row in signals:
+        # a new target one outlet stated, unsure: shown, never mailed as a move
+        click.echo(f"to be confirmed: {row['to_target']} ({row['to']}, {row['to_precision']}), "
+                   f"stated by {row['outlet'] or row['url']} on {row['published']}")
+        if row["sentence"]:
+            click.echo(f"  « {row['sentence']} »")
 
 
 def _when(value) -> str:

@@ -73,8 +73,9 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
 
     The statements come in publication order with the outlet, the target in
     words, its role (current or former) and the phrase that stated it; then
-    each move of the target with the articles that corroborate it; then the
-    current target and the sentence that set it.
+    each move of the target with the articles that confirm it; then the new
+    targets awaiting confirmation (one outlet, no sure statement: shown, never
+    mailed); then the current target and the sentence that set it.
 
     Example: hdhwatch timeline --plot timeline.svg
     """
@@ -86,8 +87,9 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
     with open_db(ctx).session() as session:
         rows, shifts, current = (timeline_rows(session), shift_rows(session),
                                  current_target(session))
+        signals = shift_rows(session, status="signal")
     if fmt == "json":
-        data = {"statements": rows, "shifts": shifts, "current": current}
+        data = {"statements": rows, "shifts": shifts, "signals": signals, "current": current}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         emit(rows, "csv", list(rows[0]) if rows else ["published"])
@@ -105,6 +107,13 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
         ]))
         if any(s["corroborated_by"] for s in shifts):
             click.echo(_corroborations(shifts))
+        if signals:
+            click.echo(f"\nTo be confirmed ({len(signals)}): one outlet, no sure statement")
+            click.echo(table(SHIFT_COLUMNS, [
+                [s["published"], s["move_short"], "signal", s["outlet"],
+                 f"{len(s['corroborated_by'])} more article(s)", s["title"]]
+                for s in signals
+            ]))
         click.echo("\n" + _current_text(current))
     if plot_path is not None:
         plot_timeline(rows, shifts, current, plot_path)
