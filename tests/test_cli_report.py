@@ -57,7 +57,7 @@ def test_timeline_table_then_shifts_then_current_target(run):
 
 def test_timeline_json_and_csv(run):
     data = json.loads(ok(run("timeline", "--format", "json")))
-    assert set(data) == {"statements", "shifts", "current"}
+    assert set(data) == {"statements", "shifts", "signals", "current"}
     assert [s["to"] for s in data["shifts"]] == ["2025-12-31", "2026-12-31", "2027-03-31"]
     assert data["current"]["deadline"] == "2027-03-31"
     rows = list(csv.DictReader(io.StringIO(ok(run("timeline", "--format", "csv")))))

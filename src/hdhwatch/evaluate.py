@@ -324,28 +324,12 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
 
 
 def _prediction(article) -> dict:
-    from hdhwatch.classify.deadlines import reported_shift
+    from hdhwatch.classify.deadlines import labels
 
-    deadlines = []
-    records = []
-    for s in article.deadlines:
-        d = {"deadline": s.deadline.isoformat(), "precision": s.precision, "role": s.role}
-        if s.bound:
-            d["bound"] = s.bound
-        if s.scope:
-            d["scope"] = s.scope
-        if s.approx:
-            d["approx"] = True
-        deadlines.append(d)
-        records.append(s.record())
-    shift = reported_shift(records)
     return {
         "relevant": bool(article.relevant),
         "providers": [p.provider for p in article.providers],
-        "deadlines": deadlines,
-        "shift": {"from": shift.from_deadline.isoformat(), "to": shift.to_deadline.isoformat()}
-        if shift
-        else None,
+        **labels([s.record() for s in article.deadlines]),
     }
 
 

@@ -119,7 +119,8 @@ from functools import lru_cache
 from hdhwatch.records import TARGET_KINDS, Deadline, Shift
 from hdhwatch.textutil import document
 
-__all__ = ["find_dates", "find_deadlines", "period_end", "reported_shift", "same_target"]
+__all__ = ["find_dates", "find_deadlines", "label_of", "labels", "period_end", "reported_shift",
+           "same_target"]
 
 # ------------------------------------------------------------------------------------------
 # Periods
@@ -1342,8 +1343,9 @@ def find_deadlines(text: str, published: date, language: str | None = None) -> l
 
     ``text`` is the article's title, lead and body joined by blank lines;
     ``published`` anchors relative and yearless phrases. Offsets index
-    ``text``. One ``Deadline`` per distinct (deadline, role), the first
-    evidence kept. Never raises on any string.
+    ``text``. One ``Deadline`` per distinct (deadline, role) in the headline (the
+    first paragraph) and one in the body, the first evidence kept. Never raises on
+    any string.
     """
     return [d for d in find_dates(text, published, language) if d.kind in TARGET_KINDS]
 
@@ -1437,10 +1439,12 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
         atom.kind = "bound" if atom.bound else "interim" if atom.scope else "target"
 
     found: list[Deadline] = []
-    seen: set[tuple[date, str, str]] = set()
+    seen: set[tuple] = set()
     for atom in sorted(judged + set_aside, key=lambda a: a.start):
+        # the headline and the body each keep their first statement of a (date, role): an
+        # alert quotes the body's sentence, not the headline
         key = (atom.deadline, atom.role if atom.kind in TARGET_KINDS else atom.kind,
-               atom.kind in TARGET_KINDS)
+               atom.kind in TARGET_KINDS, head_end >= 0 and atom.start < head_end)
         if atom.deadline is None or key in seen:
             continue
         seen.add(key)
@@ -1492,6 +1496,36 @@ def _rejoin_abbreviations(text: str, spans: list[tuple[int, str]]) -> list[tuple
         else:
             joined.append((start, body))
     return joined
+
+
+def label_of(statement: Deadline) -> dict:
+    """One statement as a labelled-corpus deadline: day, precision, role, and the optional
+    bound, scope and approx."""
+    label = {"deadline": statement.deadline.isoformat(), "precision": statement.precision,
+             "role": statement.role}
+    if statement.bound:
+        label["bound"] = statement.bound
+    if statement.scope:
+        label["scope"] = statement.scope
+    if statement.approx:
+        label["approx"] = True
+    return label
+
+
+def labels(deadlines: Sequence[Deadline]) -> dict:
+    """An article's statements as the labelled-corpus format states them: each (deadline,
+    role) of the migration once (the headline's and the body's statement of one target are
+    one label), and the shift the article reports."""
+    out: list[dict] = []
+    seen: set[tuple[date, str]] = set()
+    targets = sorted((d for d in deadlines if d.is_target), key=lambda d: d.offset)
+    for d in targets:
+        if (d.deadline, d.role) not in seen:
+            seen.add((d.deadline, d.role))
+            out.append(label_of(d))
+    shift = reported_shift(targets)
+    return {"deadlines": out, "shift": {"from": shift.from_deadline.isoformat(),
+                                        "to": shift.to_deadline.isoformat()} if shift else None}
 
 
 def reported_shift(deadlines: Sequence[Deadline]) -> Shift | None:

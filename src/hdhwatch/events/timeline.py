@@ -148,7 +148,8 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
     when = func.coalesce(Article.published_at, Article.fetched_at)
     rows = session.execute(
         select(Article.id, when, Article.url, Article.outlet, s.id, s.deadline, s.precision,
-               s.role, s.bound, s.scope, s.offset, s.confidence, s.basis, s.approx)
+               s.role, s.bound, s.scope, s.offset, s.confidence, s.basis, s.approx,
+               func.length(Article.title))
         .join(s, s.article_id == Article.id)
         .where(Article.relevant.is_(True), Article.duplicate_of_id.is_(None),
                s.kind.in_(TARGET_KINDS))
@@ -156,13 +157,16 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
     ).all()
     result = []
     for article_id, group in groupby(rows, key=lambda row: row[0]):
+        # the body's statements before the headline's: an alert quotes the body's sentence
         group = list(group)
+        title_end = group[0][14] or 0
+        group = sorted(group, key=lambda r: (r[10] <= title_end, r[10], r[4]))
         _, published, url, outlet = group[0][:4]
         day = published.date() if published is not None else None
         claims = tuple(
             _Claim((deadline, precision, bool(approx)), sid, confidence == "high")
-            for _, _, _, _, sid, deadline, precision, role, bound, scope, _, confidence, _, approx
-            in group
+            for _, _, _, _, sid, deadline, precision, role, bound, scope, _, confidence, _, approx,
+            _ in group
             if role == "current" and bound is None and scope is None
             and (day is None or deadline >= day)  # a target over at publication is stale
         )
@@ -170,7 +174,7 @@ def _article_targets(session: Session) -> list[_ArticleTargets]:
         shift = reported_shift([
             Deadline(deadline=deadline, precision=precision, role=role, sentence="",
                      offset=offset, phrase="", bound=bound, scope=scope)
-            for _, _, _, _, _, deadline, precision, role, bound, scope, offset, _, _, _ in group
+            for _, _, _, _, _, deadline, precision, role, bound, scope, offset, _, _, _, _ in group
         ])
         moved = None
         if shift is not None:

@@ -16,17 +16,17 @@ JSON-ready rows (dates as ISO strings), the same on SQLite and PostgreSQL:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hdhwatch.classify.deadlines import reported_shift
+from hdhwatch.classify.deadlines import label_of, labels
 from hdhwatch.classify.providers import ProviderCatalog
 from hdhwatch.events.timeline import MOVE, known_target
 from hdhwatch.read.words import describe_target, short_target
-from hdhwatch.records import TARGET_KINDS, Deadline
+from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
@@ -308,30 +308,6 @@ def _catalog_facts(catalog: ProviderCatalog | None, name: str) -> tuple[str, lis
 
 
 # --- export ----------------------------------------------------------------------------------
-def _records(statements: Sequence[DeadlineStatement]) -> list[Deadline]:
-    return [
-        Deadline(deadline=s.deadline, precision=s.precision, role=s.role, sentence=s.sentence,
-                 offset=s.offset, phrase=s.phrase, cue=s.cue, bound=s.bound, scope=s.scope)
-        for s in statements
-    ]
-
-
-def _shift_of(statements: Sequence[DeadlineStatement]) -> dict | None:
-    shift = reported_shift(_records(statements))
-    if shift is None:
-        return None
-    return {"from": shift.from_deadline.isoformat(), "to": shift.to_deadline.isoformat()}
-
-
-def _label_deadline(s: DeadlineStatement) -> dict:
-    d = {"deadline": s.deadline.isoformat(), "precision": s.precision, "role": s.role}
-    if s.bound:
-        d["bound"] = s.bound
-    if s.scope:
-        d["scope"] = s.scope
-    return d
-
-
 def labelled_row(article: Article) -> dict:
     """One article as a FORMAT.md corpus line, its predictions as the labels.
 
@@ -352,8 +328,7 @@ def labelled_row(article: Article) -> dict:
         expected={
             "relevant": bool(article.relevant),
             "providers": [p.provider for p in article.providers],
-            "deadlines": [_label_deadline(s) for s in article.deadlines],
-            "shift": _shift_of(article.deadlines),
+            **labels([s.record() for s in article.deadlines]),
         },
     )
     return row
@@ -391,11 +366,11 @@ def _analyst_row(article: Article, raised: list[str], corroborates: list[str]) -
             for f in article.frames
         ],
         "deadlines": [
-            {**_label_deadline(s), "target": describe_target(s.deadline, s.precision, "fr"),
+            {**label_of(s.record()), "target": describe_target(s.deadline, s.precision, "fr"),
              "phrase": s.phrase, "cue": s.cue, "sentence": " ".join(s.sentence.split())}
             for s in article.deadlines
         ],
-        "shift": _shift_of(article.deadlines),
+        "shift": labels([s.record() for s in article.deadlines])["shift"],
         "shift_events": raised,
         "corroborates": corroborates,
     }
