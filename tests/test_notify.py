@@ -480,3 +480,26 @@ def test_a_new_subscriber_gets_what_was_found_since_they_subscribed(database, se
         later = add_subscriber(session, "late@example.org")
         assert render_next_digest(session, settings, later,
                                   datetime.now(UTC) + timedelta(days=8)) is None
+
+
+def test_the_alert_quotes_the_sentence_stating_the_new_target_not_the_headline(
+        database, settings):
+    moved = ArticleRecord(
+        url="https://un-journal.example/hdh-2027",
+        title="Health Data Hub : la migration repoussée au premier trimestre 2027",
+        text="Nouveau glissement pour la plateforme. La bascule complète du Health Data Hub, "
+             "promise pour la fin de 2026, n'interviendra pas dans les temps. La migration "
+             "hors d'Azure est désormais attendue au premier trimestre 2027, selon le "
+             "ministère.",
+        published=datetime(2026, 4, 24, 8, 0, tzinfo=UTC), outlet="Un journal", language="fr")
+    with database.session() as session:
+        add_subscriber(session, "alice@example.org")
+        store(session, NEW_TARGET_2026)
+        store(session, moved, settings)
+        (row,) = outbox(session)
+    text, page = parts(parse(row))
+    assert ("« La migration hors d'Azure est désormais attendue au premier trimestre 2027, "
+            "selon le ministère. »") in text
+    assert ("Échéance précédente : « La bascule complète du Health Data Hub, promise pour la "
+            "fin de 2026, n'interviendra pas dans les temps. »") in text
+    assert "« Health Data Hub : la migration repoussée" not in text

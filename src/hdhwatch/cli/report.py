@@ -116,7 +116,7 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
             ]))
         click.echo("\n" + _current_text(current))
     if plot_path is not None:
-        plot_timeline(rows, shifts, current, plot_path)
+        plot_timeline(rows, shifts, current, plot_path, signals)
         click.echo(f"timeline drawn to {plot_path}", err=True)
 
 

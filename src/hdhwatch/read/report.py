@@ -86,7 +86,7 @@ def timeline_rows(session: Session) -> list[dict]:
             Article.title, Article.duplicate_of_id, DeadlineStatement.id,
             DeadlineStatement.deadline, DeadlineStatement.precision, DeadlineStatement.role,
             DeadlineStatement.bound, DeadlineStatement.scope, DeadlineStatement.sentence,
-            DeadlineStatement.phrase, DeadlineStatement.cue,
+            DeadlineStatement.phrase, DeadlineStatement.cue, DeadlineStatement.confidence,
         )
         .join(DeadlineStatement, DeadlineStatement.article_id == Article.id)
         .where(Article.relevant.is_(True), DeadlineStatement.kind.in_(TARGET_KINDS))
@@ -95,7 +95,7 @@ def timeline_rows(session: Session) -> list[dict]:
     words: dict[tuple[date, str], tuple[str, str]] = {}  # a store states few distinct targets
     result = []
     for (article_id, published, outlet, url, title, copy_of, statement_id, deadline, precision,
-         role, bound, scope, sentence, phrase, cue) in rows:
+         role, bound, scope, sentence, phrase, cue, confidence) in rows:
         target = words.get((deadline, precision))
         if target is None:
             target = words[deadline, precision] = (
@@ -117,6 +117,7 @@ def timeline_rows(session: Session) -> list[dict]:
             "sentence": " ".join(sentence.split()),
             "phrase": phrase,
             "cue": cue,
+            "confidence": confidence,
         })
     return result
 
