@@ -503,3 +503,18 @@ def test_the_alert_quotes_the_sentence_stating_the_new_target_not_the_headline(
     assert ("Échéance précédente : « La bascule complète du Health Data Hub, promise pour la "
             "fin de 2026, n'interviendra pas dans les temps. »") in text
     assert "« Health Data Hub : la migration repoussée" not in text
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_long_subject_is_folded_between_words_not_after_the_colon(database, settings, lang):
+    with database.session() as session:
+        add_subscriber(session, "alice@example.org", language=lang)
+        store(session, REPORTED_2022)
+        store(session, NEW_TARGET_2026, settings)
+        (row,) = outbox(session)
+    raw = row.message.replace("\r\n", "\n")
+    (line,) = [x for x in raw.split("\n") if x.startswith("Subject:")]
+    assert line.startswith("Subject: ") and len(line) > len("Subject: ")
+    subject = parse(row)["Subject"]
+    assert subject == row.subject and not subject.startswith(" ")
+    assert subject.startswith("Health Data Hub")

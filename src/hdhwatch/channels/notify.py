@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from email.header import Header
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -431,9 +432,35 @@ class _UriListHeader(UnstructuredHeader):
         return f"{self.name}: " + f",{policy.linesep} ".join(uris) + policy.linesep
 
 
+class _SubjectHeader(UnstructuredHeader):
+    """A subject folded between its words, its first line starting right after the colon.
+
+    The email package folds a subject too long for one line right after "Subject:", and
+    a client that does not unfold a header that way shows it with a leading space. ASCII
+    words are wrapped as they are; others go as RFC 2047 encoded words, folded between
+    them, the first on the "Subject:" line.
+    """
+
+    def fold(self, *, policy) -> str:
+        value = " ".join(str(self).split())
+        limit = policy.max_line_length or 78
+        if not value.isascii():
+            encoded = Header(value, "utf-8", maxlinelen=limit, header_name=self.name)
+            return f"{self.name}: {encoded.encode(linesep=policy.linesep)}{policy.linesep}"
+        lines, line = [], f"{self.name}:"
+        for word in value.split(" "):
+            if len(line) + 1 + len(word) > limit and line != f"{self.name}:":
+                lines.append(line)
+                line = ""
+            line = f"{line} {word}"
+        lines.append(line)
+        return policy.linesep.join(lines) + policy.linesep
+
+
 def _message_policy():
     registry = HeaderRegistry()
     registry.map_to_type("list-unsubscribe", _UriListHeader)
+    registry.map_to_type("subject", _SubjectHeader)
     return SMTP.clone(header_factory=registry)
 
 
