@@ -508,13 +508,16 @@ def test_the_alert_quotes_the_sentence_stating_the_new_target_not_the_headline(
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_long_subject_is_folded_between_words_not_after_the_colon(database, settings, lang):
     with database.session() as session:
-        add_subscriber(session, "alice@example.org", language=lang)
-        store(session, REPORTED_2022)
-        store(session, NEW_TARGET_2026, settings)
-        (row,) = outbox(session)
-    raw = row.message.replace("\r\n", "\n")
+        subscriber = add_subscriber(session, "alice@example.org", language=lang)
+        saved = save_article(session, NEW_TARGET_2026, "hash-long-subject")
+        event = move_event((date(2027, 6, 30), "half"), (date(2027, 12, 31), "half"),
+                           saved.article_id)
+        session.add(event)
+        session.flush()
+        message = compose_shift_alert(session, settings, event, subscriber)
+    raw = message.as_string().replace("\r\n", "\n")
     (line,) = [x for x in raw.split("\n") if x.startswith("Subject:")]
-    assert line.startswith("Subject: ") and len(line) > len("Subject: ")
-    subject = parse(row)["Subject"]
-    assert subject == row.subject and not subject.startswith(" ")
-    assert subject.startswith("Health Data Hub")
+    assert line.startswith("Subject: ") and len(line) > len("Subject: "), line
+    parsed = email.message_from_string(raw, policy=default_policy)["Subject"]
+    assert len(parsed) > 70, "long enough to be folded"
+    assert parsed == str(message["Subject"]) and parsed.startswith("Health Data Hub")
