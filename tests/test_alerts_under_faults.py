@@ -45,7 +45,7 @@ def shift_messages(settings) -> list[tuple[str, str]]:
             .where(OutboxMessage.kind == "shift").order_by(OutboxMessage.id)
         ).all()
         latest = session.scalars(
-            select(Event.key).where(Event.status == "confirmed")
+            select(Event.key).where(Event.status == "confirmed", Event.kind == "target_move")
             .order_by(Event.published_at.desc(), Event.id.desc())
         ).first()
     db.close()

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 import hdhwatch.demo
-from hdhwatch.channels.notify import enqueue_shift_alerts
+from hdhwatch.channels.notify import enqueue_alerts
 from hdhwatch.channels.subscribers import add_subscriber
 from hdhwatch.classify import classify
 from hdhwatch.errors import ExtractionError
@@ -79,7 +79,7 @@ def feed(template: Path, tmp_path: Path, name: str, records, results, settings) 
                 add_subscriber(session, address)
 
         def on_shifts(session, events):
-            enqueue_shift_alerts(session, events, settings, picture=_no_picture)
+            enqueue_alerts(session, events, settings, picture=_no_picture)
 
         for record, result in zip(records, results, strict=True):
             with db.session() as session:

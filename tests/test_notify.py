@@ -18,8 +18,8 @@ from hdhwatch.channels.notify import (
     Attachment,
     compose_shift_alert,
     describe_target,
+    enqueue_alerts,
     enqueue_digests,
-    enqueue_shift_alerts,
     render_next_digest,
     shift_subject,
 )
@@ -75,7 +75,7 @@ OFF_TOPIC = ArticleRecord(
 def store(session, record: ArticleRecord, settings=None) -> list[Event]:
     """Store and analyse one article as a crawl does, alerts queued in the same transaction."""
     saved = save_article(session, record, hashlib.sha256(record.text.encode()).hexdigest())
-    notifier = functools.partial(enqueue_shift_alerts, settings=settings) if settings else None
+    notifier = functools.partial(enqueue_alerts, settings=settings) if settings else None
     return analyse_article(session, saved.article_id, on_shifts=notifier)
 
 
@@ -216,9 +216,9 @@ def test_a_replay_queues_nothing_twice(database, settings):
         store(session, REPORTED_2022)
         events = store(session, NEW_TARGET_2026, settings)
         assert len(outbox(session)) == 1
-        assert enqueue_shift_alerts(session, events, settings) == 0
+        assert enqueue_alerts(session, events, settings) == 0
         summary = reclassify_all(session, on_shifts=functools.partial(
-            enqueue_shift_alerts, settings=settings))
+            enqueue_alerts, settings=settings))
         assert summary.new_shifts == 0
         assert store(session, NEW_TARGET_2026, settings) == []  # the same article again
         assert len(outbox(session)) == 1
@@ -281,7 +281,7 @@ def test_a_timeline_picture_goes_inline(database, settings):
         add_subscriber(session, "alice@example.org")
         store(session, REPORTED_2022)
         events = store(session, NEW_TARGET_2026)
-        enqueue_shift_alerts(session, events, settings, picture=picture)
+        enqueue_alerts(session, events, settings, picture=picture)
         message = parse(outbox(session)[0])
     assert seen == [(["target_move:2022-12-31/year>2025-12-31/year",
                       "target_move:2025-12-31/year>2026-12-31/year"], "fr")]

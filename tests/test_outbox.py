@@ -20,7 +20,7 @@ from aiosmtpd.smtp import AuthResult
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from hdhwatch.channels.notify import enqueue_shift_alerts
+from hdhwatch.channels.notify import enqueue_alerts
 from hdhwatch.channels.outbox import (
     POSSIBLY_SENT,
     POSSIBLY_SENT_TWICE,
@@ -128,7 +128,7 @@ def queue_alerts(database, settings, *addresses: str) -> None:
                            published_at=ARTICLE.published)
         session.add(event)
         session.flush()
-        assert enqueue_shift_alerts(session, [event], settings, now=T0) == len(addresses)
+        assert enqueue_alerts(session, [event], settings, now=T0) == len(addresses)
 
 
 def rows(database) -> list[OutboxMessage]:

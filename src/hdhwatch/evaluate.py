@@ -309,6 +309,8 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
                     saved = store.save_article(session, record, content_hash(record))
                     by_id[item.id] = saved.article_id
                     for event in analyse_article(session, saved.article_id):
+                        if event.kind != "target_move":
+                            continue  # the labelled format scores the target's moves
                         raised.append(Alert(
                             event.from_deadline.isoformat() if event.from_deadline else None,
                             event.to_deadline.isoformat(), event.from_precision,

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hdhwatch.channels.notify import cancel_stale_alerts, enqueue_shift_alerts
+from hdhwatch.channels.notify import cancel_stale_alerts, enqueue_alerts
 from hdhwatch.classify import classify
 from hdhwatch.classify.providers import ProviderCatalog
 from hdhwatch.config import Settings
-from hdhwatch.events.timeline import update_timeline
+from hdhwatch.events import detect
+from hdhwatch.events.timeline import MOVE
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification
 from hdhwatch.store.classifications import persist_classification
@@ -72,28 +73,29 @@ def analyse_article(
 def advance_timeline(
     session: Session, on_shifts: Callable[[Session, list[Event]], None] | None = None
 ) -> list[Event]:
-    """Replay the timeline; returns the moves it newly believes. The events, the alerts
-    they cause and the cancelled ones commit together, in the caller's transaction.
+    """Run every event detector over what is stored; returns the events it newly
+    believes. The events, the alerts they cause and the cancelled ones commit together,
+    in the caller's transaction.
 
-    Only a move that is the latest (the one that set today's target) is announced:
-    the first crawl of a store, or an old article crawled late, can add moves deep
-    in the past, which belong in the timeline, not in an alert. A queued alert about
-    any other move (gone from the timeline, or superseded before it was sent) is
-    cancelled.
+    Only news is announced: the move that set today's target, and each story family's
+    latest events (see ``events``). The first crawl of a store, or an old article crawled
+    late, adds events deep in the past, which belong in the record, not in an alert. A
+    queued alert about anything else (gone from the timeline, or superseded before it
+    was sent) is cancelled.
     """
-    update = update_timeline(session)
-    cancel_stale_alerts(session, update.latest)
-    moves = [e for e in update.confirmed if e.from_deadline is not None]
-    announce = [e for e in moves if e.key == update.latest]
+    update = detect(session)
+    cancel_stale_alerts(session, update.news)
+    believed = [e for e in update.confirmed if e.kind != MOVE or e.from_deadline is not None]
+    announce = [e for e in believed if e.key in update.news]
     if announce and on_shifts:
         on_shifts(session, announce)
-    return moves
+    return believed
 
 
 def shift_alerts(settings: Settings) -> Callable[[Session, list[Event]], None]:
     """The ``on_shifts`` callback that queues the shift alerts in the transaction raising
     the shifts (a transactional outbox)."""
-    return functools.partial(enqueue_shift_alerts, settings=settings)
+    return functools.partial(enqueue_alerts, settings=settings)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,24 @@ class Shift:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One thing an article says happened in the story beyond the date (a provider chosen,
+    a certification, a ruling, a tender), with its evidence."""
+
+    kind: str  # provider | certification | legal | tender
+    status: str  # selected | renewed | shortlisted | excluded | obtained | expected | ...
+    subject: str  # a provider's canonical name, "CNIL", "Conseil d'État", or "HDH"
+    sentence: str
+    offset: int  # of the sentence in the classified text
+    confidence: str  # high | medium
+
+    @property
+    def event_kind(self) -> str:
+        """The kind of event it supports: "provider_selected", "tender_launched" ..."""
+        return f"{self.kind}_{self.status}"
+
+
+@dataclass(frozen=True)
 class Relevance:
     relevant: bool
     score: float
@@ -118,6 +136,7 @@ class Classification:
     deadlines: tuple[Deadline, ...] = ()
     shift: Shift | None = None
     version: str = field(default="")
+    findings: tuple[Finding, ...] = ()
 
     @property
     def relevant(self) -> bool:

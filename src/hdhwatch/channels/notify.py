@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.config import Settings
 from hdhwatch.events.timeline import MOVE, outlet_of
-from hdhwatch.read.words import describe_target, format_day, language_of
+from hdhwatch.read.words import describe_target, event_words, format_day, language_of
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.articles import dialect_insert
 from hdhwatch.store.db import utcnow
@@ -70,6 +70,9 @@ STRINGS: dict[str, dict[str, str]] = {
                    "déduit le changement.",
         "inferred": "L'article donne une nouvelle échéance ; hdhwatch en déduit le changement.",
         "former_quote": "Échéance précédente : ",
+        "event_intro": "Du nouveau dans l'hébergement du Health Data Hub :",
+        "event_confident": "L'article le dit explicitement à propos du Health Data Hub.",
+        "event_outlets": "Plusieurs médias indépendants le rapportent.",
         "first_known": "aucune échéance connue",
         "corroborated": "Confirmé par :",
         "timeline": "Les échéances successives :",
@@ -115,6 +118,9 @@ STRINGS: dict[str, dict[str, str]] = {
                    "change.",
         "inferred": "The article gives a new target; hdhwatch infers the change.",
         "former_quote": "Previous target: ",
+        "event_intro": "News about the Health Data Hub's hosting:",
+        "event_confident": "The article says so explicitly about the Health Data Hub.",
+        "event_outlets": "Several independent outlets report it.",
         "first_known": "no known target",
         "corroborated": "Confirmed by:",
         "timeline": "The successive targets:",
@@ -558,14 +564,50 @@ def compose_shift_alert(
     )
 
 
-def enqueue_shift_alerts(
+def compose_event_alert(
+    session: Session, settings: Settings, event: Event, subscriber: Subscriber, *,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """The alert telling ``subscriber`` about a story event (a provider chosen, a ruling,
+    a tender): what happened, the sentence that says so, the outlets behind it."""
+    now = now or utcnow()
+    lang = language_of(subscriber.language)
+    t = STRINGS[lang]
+    tz = ZoneInfo(settings.timezone)
+    headline = event_words(event.kind, event.payload.get("subject", ""), lang)
+    subject = t["prefix"] + headline
+    others = session.scalars(
+        select(Article)
+        .join(EventArticle, EventArticle.article_id == Article.id)
+        .where(EventArticle.event_id == event.id, Article.id != event.article_id)
+        .order_by(EventArticle.relation != "confirms",
+                  func.coalesce(Article.published_at, Article.fetched_at), Article.id)
+    )
+    context = _common(settings, subscriber, lang, subject)
+    context.update(
+        headline=headline,
+        quote=event.payload.get("sentence", ""),
+        article=article_view(event.article, tz, lang),
+        kind_text=t.get(f"event_{event.payload.get('basis') or 'outlets'}", ""),
+        corroborations=[article_view(a, tz, lang) for a in others],
+        known=_digest_target(session, lang, tz),
+    )
+    return build_message(
+        settings, subscriber, subject, render("event.txt.j2", **context),
+        render("event.html.j2", **context), now=now,
+        idstring=f"event.{event.id}.{subscriber.id}",
+    )
+
+
+def enqueue_alerts(
     session: Session, events: Sequence[Event], settings: Settings, *,
     now: datetime | None = None, picture: TimelinePicture | None = None,
 ) -> int:
-    """Queue one alert per new event per active subscriber wanting alerts; returns how many.
+    """Queue one alert per event per active subscriber wanting alerts; returns how many.
 
-    Runs in the caller's transaction (``pipeline.analyse_article``'s
-    ``on_shifts``), so the alerts commit with the event or not at all.
+    A move of the target gets the shift alert (with the timeline), any other event the
+    event alert. Runs in the caller's transaction (``pipeline.advance_timeline``'s
+    ``on_shifts``), so the alerts commit with the events or not at all.
     """
     now = now or utcnow()
     subscribers = list(session.scalars(
@@ -579,7 +621,9 @@ def enqueue_shift_alerts(
     timeline = timeline_events(session)
     queued = 0
     for event in events:
-        keys = {s.id: alert_key(event.key, s.id) for s in subscribers}
+        move = event.kind == MOVE
+        keys = {s.id: alert_key(event.key, s.id, "shift" if move else "event")
+                for s in subscribers}
         # an alert cancelled when its move left the timeline is queued anew if it returns
         session.execute(delete(OutboxMessage).where(
             OutboxMessage.dedupe_key.in_(keys.values()), OutboxMessage.status == "cancelled"))
@@ -590,29 +634,43 @@ def enqueue_shift_alerts(
         for subscriber in subscribers:
             if keys[subscriber.id] in done:
                 continue
-            message = compose_shift_alert(session, settings, event, subscriber, now=now,
-                                          timeline=timeline, picture=picture)
+            if move:
+                message = compose_shift_alert(session, settings, event, subscriber, now=now,
+                                              timeline=timeline, picture=picture)
+            else:
+                message = compose_event_alert(session, settings, event, subscriber, now=now)
             queued += _queue(session, message, dedupe_key=keys[subscriber.id],
-                             subscriber=subscriber, kind="shift", now=now)
+                             subscriber=subscriber, kind="shift" if move else "event", now=now)
     return queued
 
 
-def alert_key(event_key: str, subscriber_id: int) -> str:
-    return f"shift:{event_key}:{subscriber_id}"
 
 
-def cancel_stale_alerts(session: Session, live_key: str | None) -> int:
-    """Cancel the queued alerts about any move but ``live_key`` (the move that set today's
-    target), in the caller's transaction: a move the replay no longer holds, or one a later
-    move superseded before its alert went, is never mailed. Returns how many."""
-    stmt = (
-        update(OutboxMessage)
-        .where(OutboxMessage.kind == "shift", OutboxMessage.status == "pending")
-        .values(status="cancelled", last_error="the timeline no longer holds this move")
-    )
-    if live_key is not None:
-        stmt = stmt.where(~OutboxMessage.dedupe_key.startswith(f"shift:{live_key}:"))
-    return session.execute(stmt).rowcount or 0
+def alert_key(event_key: str, subscriber_id: int, kind: str = "shift") -> str:
+    return f"{kind}:{event_key}:{subscriber_id}"
+
+
+def _event_key_of(dedupe_key: str) -> str:
+    """The event key inside an alert's dedupe key ("shift:<event key>:<subscriber id>")."""
+    return dedupe_key.split(":", 1)[1].rsplit(":", 1)[0]
+
+
+def cancel_stale_alerts(session: Session, live_keys: set[str]) -> int:
+    """Cancel the queued alerts about any event but ``live_keys`` (the news: the move that
+    set today's target, each story family's latest events), in the caller's transaction:
+    an event the replay no longer holds, or one superseded before its alert went, is never
+    mailed. Returns how many."""
+    stale = [
+        row_id for row_id, key in session.execute(
+            select(OutboxMessage.id, OutboxMessage.dedupe_key)
+            .where(OutboxMessage.kind.in_(("shift", "event")),
+                   OutboxMessage.status == "pending"))
+        if _event_key_of(key) not in live_keys
+    ]
+    if stale:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale)).values(
+            status="cancelled", last_error="the timeline no longer holds this event as news"))
+    return len(stale)
 
 
 # --- digests ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import date
 from hdhwatch.classify.deadlines import find_dates, reported_shift
 from hdhwatch.classify.providers import ProviderCatalog, find_frames, find_providers
 from hdhwatch.classify.relevance import assess_relevance, names_hdh
+from hdhwatch.classify.story import find_findings
 from hdhwatch.records import Article, Classification, Relevance
 
 # Bump when the rules change: `hdhwatch classify --all` re-runs older results.
@@ -60,6 +61,7 @@ def classify(
                 reason = f"body:hdh target {stated.deadline.isoformat()}"
                 relevance = Relevance(True, relevance.score, (*relevance.reasons, reason))
         shift = reported_shift([d for d in deadlines if d.is_target])
+    findings = tuple(find_findings(text, anchor, catalog)) if relevance.relevant else ()
     return Classification(
         relevance=relevance,
         providers=providers,
@@ -67,4 +69,5 @@ def classify(
         deadlines=deadlines,
         shift=shift,
         version=CLASSIFIER_VERSION,
+        findings=findings,
     )

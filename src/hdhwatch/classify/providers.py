@@ -301,14 +301,10 @@ def _starts_word(text: str, n: int) -> bool:
     return i <= 0 or not (text[i].isalnum() and text[i - 1].isalnum())
 
 
-def find_providers(
-    text: str, catalog: ProviderCatalog | None = None
-) -> tuple[ProviderMention, ...]:
-    """Every provider the text names, once each, sorted by first mention.
-
-    ``alias`` is the matched form as written in the text. Where two forms
-    overlap ("Microsoft Azure" and "Azure"), the longer accepted one wins.
-    """
+def provider_spans(text: str,
+                   catalog: ProviderCatalog | None = None) -> list[tuple[int, int, str]]:
+    """Every accepted mention of a provider: (start, end, canonical name), in text order;
+    where two forms overlap ("Microsoft Azure" and "Azure"), the longer one."""
     catalog = catalog or default_catalog()
     doc = document(text)
     candidates: list[tuple[int, int, str]] = []
@@ -317,13 +313,28 @@ def find_providers(
             if _accepted(doc, matcher.rule, match.start(), match.end()):
                 candidates.append((match.start(), match.end(), matcher.provider))
     candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
-    firsts: dict[str, tuple[int, int]] = {}
-    counts: dict[str, int] = {}
+    spans: list[tuple[int, int, str]] = []
     last_end = -1
     for start, end, name in candidates:
         if start < last_end:
             continue  # inside a longer mention already taken
         last_end = end
+        spans.append((start, end, name))
+    return spans
+
+
+def find_providers(
+    text: str, catalog: ProviderCatalog | None = None
+) -> tuple[ProviderMention, ...]:
+    """Every provider the text names, once each, sorted by first mention.
+
+    ``alias`` is the matched form as written in the text. Where two forms
+    overlap ("Microsoft Azure" and "Azure"), the longer accepted one wins.
+    """
+    doc = document(text)
+    firsts: dict[str, tuple[int, int]] = {}
+    counts: dict[str, int] = {}
+    for start, end, name in provider_spans(text, catalog):
         counts[name] = counts.get(name, 0) + 1
         firsts.setdefault(name, (start, end))
     mentions = []

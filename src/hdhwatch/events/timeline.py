@@ -393,6 +393,11 @@ class TimelineUpdate:
     removed: list[str]  # keys of events the replay no longer finds
     latest: str | None  # key of the move that set today's target
 
+    @property
+    def news(self) -> set[str]:
+        """The events worth announcing: the move that set today's target."""
+        return {self.latest} if self.latest else set()
+
 
 def update_timeline(session: Session, now: datetime | None = None) -> TimelineUpdate:
     """Replay the timeline and store its moves and signals as events.
@@ -433,7 +438,7 @@ def update_timeline(session: Session, now: datetime | None = None) -> TimelineUp
         event.published_at = item.published_at
         if status == "confirmed" and event.confirmed_at is None:
             event.confirmed_at = now
-        _link(session, event, links)
+        link_articles(session, event, links)
     for stale in existing.values():
         session.delete(stale)
     session.flush()
@@ -453,7 +458,7 @@ def _insert_event(session: Session, key: str, status: str, item: Move | Signal, 
     return session.scalars(select(Event).where(Event.key == key)).one()
 
 
-def _link(session: Session, event: Event, links: list[tuple[int, str]]) -> None:
+def link_articles(session: Session, event: Event, links: list[tuple[int, str]]) -> None:
     """Make the event's articles exactly ``links`` (article, relation), first relation kept."""
     want: dict[int, str] = {}
     for article_id, relation in links:

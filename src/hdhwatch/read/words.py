@@ -85,3 +85,44 @@ def short_target(deadline: date, precision: str) -> str:
     if precision == "season" and month in _SEASONS:
         return f"hiver {year - 1}-{year}" if month == 2 else f"{_SEASONS[month]} {year}"
     return describe_target(deadline, precision, "fr")
+
+
+# What each kind of story event says, in a line ({subject}: a provider, an authority).
+EVENT_WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "provider_selected": "{subject} retenu pour héberger la plateforme",
+        "provider_renewed": "{subject} reconduit comme hébergeur de la plateforme",
+        "provider_shortlisted": "{subject} en lice pour héberger la plateforme",
+        "provider_excluded": "{subject} écarté de l'hébergement de la plateforme",
+        "certification_obtained": "{subject} obtient sa qualification",
+        "certification_expected": "{subject} : qualification attendue",
+        "certification_delayed": "{subject} : qualification retardée",
+        "legal_ruling": "{subject} : nouvelle décision sur l'hébergement de la plateforme",
+        "tender_launched": "l'appel d'offres pour l'hébergement est lancé",
+        "tender_awarded": "l'appel d'offres pour l'hébergement est attribué",
+        "tender_cancelled": "l'appel d'offres pour l'hébergement est annulé",
+    },
+    "en": {
+        "provider_selected": "{subject} selected to host the platform",
+        "provider_renewed": "{subject} renewed as the platform's host",
+        "provider_shortlisted": "{subject} shortlisted to host the platform",
+        "provider_excluded": "{subject} ruled out as the platform's host",
+        "certification_obtained": "{subject} obtains its qualification",
+        "certification_expected": "{subject}: qualification expected",
+        "certification_delayed": "{subject}: qualification delayed",
+        "legal_ruling": "{subject}: a new decision on the platform's hosting",
+        "tender_launched": "the hosting tender is launched",
+        "tender_awarded": "the hosting tender is awarded",
+        "tender_cancelled": "the hosting tender is cancelled",
+    },
+}
+
+
+def event_words(kind: str, subject: str, lang: str = "fr") -> str:
+    """A story event in a line: "Scaleway retenu pour héberger la plateforme"; an unknown
+    kind in its own name, so that a new detector's events still read."""
+    lang = language_of(lang)
+    template = EVENT_WORDS[lang].get(kind)
+    if template is None:
+        return f"{kind.replace('_', ' ')}: {subject}"
+    return template.format(subject=subject)

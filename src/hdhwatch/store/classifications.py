@@ -18,6 +18,7 @@ from hdhwatch.store.models import (
     EventArticle,
     FrameMention,
     ProviderMention,
+    StoryFinding,
 )
 
 
@@ -29,9 +30,10 @@ def persist_classification(session: Session, article: Article, result: Classific
     classified has nothing to delete.
     """
     if article.classified_at is not None:
-        for model in (ProviderMention, FrameMention, EventArticle, DeadlineStatement):
+        for model in (ProviderMention, FrameMention, EventArticle, DeadlineStatement,
+                      StoryFinding):
             session.execute(delete(model).where(model.article_id == article.id))
-        session.expire(article, ["providers", "frames", "dates", "deadlines"])
+        session.expire(article, ["providers", "frames", "dates", "deadlines", "findings"])
     article.relevant = result.relevance.relevant
     article.relevance_score = result.relevance.score
     article.relevance_reasons = list(result.relevance.reasons)
@@ -54,6 +56,11 @@ def persist_classification(session: Session, article: Article, result: Classific
                  phrase=d.phrase, cue=d.cue, kind=d.kind, confidence=d.confidence,
                  basis=d.basis, approx=d.approx)
             for d in result.deadlines
+        ],
+        StoryFinding: [
+            dict(article_id=article.id, kind=f.kind, status=f.status, subject=f.subject,
+                 sentence=f.sentence, offset=f.offset, confidence=f.confidence)
+            for f in result.findings
         ],
     }
     for model, values in rows.items():

@@ -123,6 +123,9 @@ class Article(Base):
     dates: Mapped[list[DeadlineStatement]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="DeadlineStatement.offset"
     )
+    findings: Mapped[list[StoryFinding]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="StoryFinding.offset"
+    )
     # ... and the statements of the migration's date (target, interim step, lower bound).
     deadlines: Mapped[list[DeadlineStatement]] = relationship(
         primaryjoin=lambda: and_(DeadlineStatement.article_id == Article.id,
@@ -216,6 +219,29 @@ class DeadlineStatement(Base):
             basis=self.basis,
             approx=self.approx,
         )
+
+
+class StoryFinding(Base):
+    """A thing an article says happened beyond the date (classify.story): a provider chosen,
+    a certification, a ruling, a tender; the story detector replays them into events."""
+
+    __tablename__ = "story_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # provider | certification | legal | tender
+    status: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(100))
+    sentence: Mapped[str] = mapped_column(Text)
+    offset: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[str] = mapped_column(String(10))
+
+    article: Mapped[Article] = relationship(back_populates="findings")
+
+    @property
+    def event_kind(self) -> str:
+        return f"{self.kind}_{self.status}"
 
 
 class Event(Base):
