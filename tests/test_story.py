@@ -120,3 +120,30 @@ def test_an_event_no_article_supports_any_more_is_removed(database):
         persist_classification(session, session.get(Article, first),
                                Classification(Relevance(True, 1.0)))
     assert events(database)[0] == {}
+
+
+# --- the Atom feed ----------------------------------------------------------------------------
+def test_the_atom_feed_lists_confirmed_events_and_parses_back(database, make_settings, tmp_path):
+    import feedparser
+    from click.testing import CliRunner
+
+    from hdhwatch.cli import main
+
+    add(database, 1, "2024-04-10", finding("tender", "launched", "HDH"))
+    add(database, 2, "2026-04-23", finding("provider", "selected", "Scaleway"))
+    add(database, 3, "2026-04-24", finding("provider", "selected", "OVHcloud", "medium"),
+        outlet="un-blog.example")  # a signal: not in the feed
+    events(database)
+    settings = make_settings(database_url=database.url)
+    path = tmp_path / "events.atom"
+    result = CliRunner().invoke(main, ["feed", "--output", str(path)], obj={"settings": settings})
+    assert result.exit_code == 0, result.output
+    parsed = feedparser.parse(path.read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [e.title for e in parsed.entries] == [
+        "Scaleway retenu pour héberger la plateforme",
+        "l'appel d'offres pour l'hébergement est lancé"]
+    assert parsed.entries[0].link == "https://presse.example/2"
+    assert len({e.id for e in parsed.entries}) == 2
+    again = CliRunner().invoke(main, ["feed"], obj={"settings": settings})
+    assert again.output.encode() == path.read_bytes(), "the same feed for the same store"

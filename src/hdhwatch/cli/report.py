@@ -232,7 +232,37 @@ def export(ctx: click.Context, fmt: str, labelled: bool, output: Path | None) ->
         click.echo(f"{count} article(s) written to {output}", err=True)
 
 
+@click.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the feed to this file (default: standard output).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.pass_context
+@handle_errors
+def feed(ctx: click.Context, output: Path | None, lang: str) -> None:
+    """Write the Atom feed of what happened: every confirmed event, newest first.
+
+    Moves of the target, a provider chosen, a certification, a ruling, a
+    tender: each with the sentence that says so and a link to the article.
+    Point a feed reader at the file (the web page serves it as /events.atom).
+
+    Example: hdhwatch feed --output var/events.atom
+    """
+    from hdhwatch.read.feed import atom_feed
+
+    with open_db(ctx).session() as session:
+        data = atom_feed(session, lang=lang)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        with click.open_file(str(output), "wb", atomic=True) as out:
+            out.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"Atom feed written to {output}", err=True)
+
+
 def register(main: click.Group) -> None:
     """Add the reporting commands to the ``hdhwatch`` group."""
-    for command in (timeline, providers, export):
+    for command in (timeline, providers, export, feed):
         main.add_command(command)
