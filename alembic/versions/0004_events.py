@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=True),
         sa.Column("statement_id", sa.Integer(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),

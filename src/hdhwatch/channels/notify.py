@@ -32,6 +32,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.config import Settings
+from hdhwatch.events import READER_FAMILIES, family
 from hdhwatch.events.timeline import MOVE, outlet_of
 from hdhwatch.read.words import describe_target, event_words, format_day, language_of
 from hdhwatch.records import TARGET_KINDS
@@ -73,6 +74,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "event_intro": "Du nouveau dans l'hébergement du Health Data Hub :",
         "event_confident": "L'article le dit explicitement à propos du Health Data Hub.",
         "event_outlets": "Plusieurs médias indépendants le rapportent.",
+        "event_health": "Message pour l'exploitant de hdhwatch, d'après les collectes "
+                        "enregistrées.",
+        "health_failing": "Ses {runs} dernières collectes n'ont rien récupéré (erreurs : "
+                          "{errors}). Dernière erreur : {last}",
+        "health_drift": "{share} % des {pages} pages de sa dernière collecte sont sans date "
+                        "ou sans texte, contre {base} % auparavant : la structure de ses "
+                        "pages a sans doute changé.",
         "first_known": "aucune échéance connue",
         "corroborated": "Confirmé par :",
         "timeline": "Les échéances successives :",
@@ -121,6 +129,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "event_intro": "News about the Health Data Hub's hosting:",
         "event_confident": "The article says so explicitly about the Health Data Hub.",
         "event_outlets": "Several independent outlets report it.",
+        "event_health": "A message for hdhwatch's operator, from the recorded crawls.",
+        "health_failing": "Its last {runs} crawls fetched nothing (errors: {errors}). Last "
+                          "error: {last}",
+        "health_drift": "{share}% of the {pages} pages of its last crawl have no date or no "
+                        "text, against {base}% before: its page structure has probably "
+                        "changed.",
         "first_known": "no known target",
         "corroborated": "Confirmed by:",
         "timeline": "The successive targets:",
@@ -584,11 +598,17 @@ def compose_event_alert(
                   func.coalesce(Article.published_at, Article.fetched_at), Article.id)
     )
     context = _common(settings, subscriber, lang, subject)
+    if event.article is None:  # a source's health: what the crawls recorded
+        quote, article, kind_text = _health_words(event, lang), None, t["event_health"]
+    else:
+        quote = event.payload.get("sentence", "")
+        article = article_view(event.article, tz, lang)
+        kind_text = t.get(f"event_{event.payload.get('basis') or 'outlets'}", "")
     context.update(
         headline=headline,
-        quote=event.payload.get("sentence", ""),
-        article=article_view(event.article, tz, lang),
-        kind_text=t.get(f"event_{event.payload.get('basis') or 'outlets'}", ""),
+        quote=quote,
+        article=article,
+        kind_text=kind_text,
         corroborations=[article_view(a, tz, lang) for a in others],
         known=_digest_target(session, lang, tz),
     )
@@ -597,6 +617,20 @@ def compose_event_alert(
         render("event.html.j2", **context), now=now,
         idstring=f"event.{event.id}.{subscriber.id}",
     )
+
+
+def _health_words(event: Event, lang: str) -> str:
+    """What the crawls recorded about a failing or drifting source, in a sentence."""
+    p = event.payload or {}
+    if event.kind == "source_drift":
+        share = round(100 * float(p.get("share", 0)))
+        base = round(100 * float(p.get("baseline", 0)))
+        return STRINGS[lang]["health_drift"].format(share=share, base=base,
+                                                    pages=p.get("pages", 0))
+    errors = ", ".join(f"{k} {v}" for k, v in sorted((p.get("errors") or {}).items()))
+    return STRINGS[lang]["health_failing"].format(runs=p.get("runs", 0),
+                                                  errors=errors or "-",
+                                                  last=p.get("last_error") or "-")
 
 
 def enqueue_alerts(
@@ -610,18 +644,19 @@ def enqueue_alerts(
     ``on_shifts``), so the alerts commit with the events or not at all.
     """
     now = now or utcnow()
-    subscribers = list(session.scalars(
+    everyone = list(session.scalars(
         select(Subscriber)
         .where(Subscriber.active.is_(True), Subscriber.alerts.is_(True))
         .order_by(Subscriber.id)
     ))
     picture = picture or store_picture(session)
-    if not events or not subscribers:
+    if not events or not everyone:
         return 0
     timeline = timeline_events(session)
     queued = 0
     for event in events:
         move = event.kind == MOVE
+        subscribers = [s for s in everyone if wants(s, event.kind)]
         keys = {s.id: alert_key(event.key, s.id, "shift" if move else "event")
                 for s in subscribers}
         # an alert cancelled when its move left the timeline is queued anew if it returns
@@ -644,6 +679,12 @@ def enqueue_alerts(
     return queued
 
 
+
+
+def wants(subscriber: Subscriber, kind: str) -> bool:
+    """Whether ``subscriber`` chose to hear of events of ``kind``."""
+    chosen = subscriber.kinds or READER_FAMILIES
+    return family(kind) in chosen or kind in chosen
 
 
 def alert_key(event_key: str, subscriber_id: int, kind: str = "shift") -> str:

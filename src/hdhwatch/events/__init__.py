@@ -7,7 +7,9 @@ key, confirmed or signal, the articles behind it) and says which of its events a
 - ``timeline`` — the migration's target moving (``target_move``);
 - ``story`` — a provider chosen, shortlisted or excluded, a certification, a ruling,
   a tender (``provider_selected``, ``certification_obtained``, ``legal_ruling``,
-  ``tender_launched``…).
+  ``tender_launched``…);
+- ``sources`` — a source failing, or whose extraction drifted (``source_failing``,
+  ``source_drift``): for the operator, never for readers.
 
 A new kind of event is a new module with an ``update(session, now)`` returning what
 it confirmed, removed and holds as news, and one line here.
@@ -21,13 +23,24 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from hdhwatch.events import story, timeline
+from hdhwatch.events import sources, story, timeline
 from hdhwatch.store.models import Event
 
 DETECTORS: tuple[tuple[str, Callable], ...] = (
     ("timeline", timeline.update_timeline),
     ("story", story.update_story),
+    ("sources", sources.update_sources),
 )
+
+
+def family(kind: str) -> str:
+    """The family an event kind belongs to: "target", "provider", ..., "source"."""
+    return "target" if kind == "target_move" else kind.split("_", 1)[0]
+
+
+FAMILIES = ("target", "provider", "certification", "legal", "tender", "source")
+# What a reader gets unless they choose: everything about the story, not the operator's.
+READER_FAMILIES = tuple(f for f in FAMILIES if f != "source")
 
 
 @dataclass(frozen=True)

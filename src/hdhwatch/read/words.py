@@ -101,6 +101,8 @@ EVENT_WORDS: dict[str, dict[str, str]] = {
         "tender_launched": "l'appel d'offres pour l'hébergement est lancé",
         "tender_awarded": "l'appel d'offres pour l'hébergement est attribué",
         "tender_cancelled": "l'appel d'offres pour l'hébergement est annulé",
+        "source_failing": "la source {subject} ne répond plus",
+        "source_drift": "la source {subject} : l'extraction se dégrade",
     },
     "en": {
         "provider_selected": "{subject} selected to host the platform",
@@ -114,6 +116,8 @@ EVENT_WORDS: dict[str, dict[str, str]] = {
         "tender_launched": "the hosting tender is launched",
         "tender_awarded": "the hosting tender is awarded",
         "tender_cancelled": "the hosting tender is cancelled",
+        "source_failing": "source {subject} is failing",
+        "source_drift": "source {subject}: extraction drift",
     },
 }
 

@@ -261,8 +261,10 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="signal")
-    # the article whose sentence is the evidence, and that sentence's statement
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # the article whose sentence is the evidence (none for a source's health), and that
+    # sentence's statement
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"))
     statement_id: Mapped[int | None] = mapped_column(
         ForeignKey("deadline_statements.id", ondelete="SET NULL")
     )
@@ -272,7 +274,7 @@ class Event(Base):
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    article: Mapped[Article] = relationship()
+    article: Mapped[Article | None] = relationship()
     links: Mapped[list[EventArticle]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
@@ -336,6 +338,9 @@ class Subscriber(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the families of events wanted ("target", "provider", ..., "source"); none: a
+    # reader's, every family of the story but the sources' health (the operator's)
+    kinds: Mapped[list | None] = mapped_column(JSON)
 
 
 class OutboxMessage(Base):
