@@ -523,3 +523,15 @@ def test_a_long_subject_is_folded_between_words_not_after_the_colon(database, se
     parsed = email.message_from_string(raw, policy=default_policy)["Subject"]
     assert len(parsed) > 70, "long enough to be folded"
     assert parsed == str(message["Subject"]) and parsed.startswith("Health Data Hub")
+
+
+def test_a_digest_says_when_the_press_has_been_silent_on_the_date(database, settings):
+    now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    with database.session() as session:
+        subscriber = add_subscriber(session, "alice@example.org", alerts=False)
+        subscriber.created_at = now - timedelta(days=30)
+        store(session, NEW_TARGET_2026)  # stated on 12 February 2026
+        _refetched(session, NEW_TARGET_2026.url, now - timedelta(days=3))
+        text, _ = parts(render_next_digest(session, settings, subscriber, now))
+    assert ("Aucune échéance annoncée dans la presse depuis 108 jours (la dernière : 12 "
+            "février 2026).") in text

@@ -98,6 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest_target": "Échéance connue aujourd'hui : {target}",
         "digest_target_since": ", depuis le {day} ({outlets})",
         "digest_no_target": "Aucune échéance de migration connue pour l'instant.",
+        "digest_silence": "Aucune échéance annoncée dans la presse depuis {days} jours "
+                          "(la dernière : {day}).",
         "digest_moves": "Changement d'échéance depuis le dernier envoi :",
         "digest_signals": "À confirmer (un seul média, sans affirmation nette) :",
         "outlet_one": "1 média",
@@ -151,6 +153,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "digest_target": "Target known today: {target}",
         "digest_target_since": ", since {day} ({outlets})",
         "digest_no_target": "No migration target known yet.",
+        "digest_silence": "No target stated in the press for {days} days (the last: {day}).",
         "digest_moves": "Target moved since the last digest:",
         "digest_signals": "To be confirmed (one outlet, no firm statement):",
         "outlet_one": "1 outlet",
@@ -775,6 +778,7 @@ def render_next_digest(
     context.update(
         headline=subject.removeprefix(t["prefix"]),
         target=_digest_target(session, lang, tz),
+        silence=_silence(session, lang, now),
         moves=[_move_words(e, lang) for e in moves],
         signals=[_signal_view(session, e, lang, tz) for e in signals],
         intro=t["digest_intro"].format(since=since_words) if articles else "",
@@ -817,6 +821,29 @@ class SignalView:
 def _signal_view(session: Session, event: Event, lang: str, tz: ZoneInfo) -> SignalView:
     return SignalView(describe_target(event.to_deadline, event.to_precision, lang),
                       article_view(event.article, tz, lang), _quote(session, event))
+
+
+SILENCE_DAYS = 60  # no new target statement anywhere for this long: the digest says so
+
+
+def _silence(session: Session, lang: str, now: datetime) -> str:
+    """"Aucune échéance annoncée depuis 75 jours (la dernière : 3 mars 2026)." when the
+    press has said nothing of the date for ``SILENCE_DAYS``; "" otherwise."""
+    when = func.coalesce(Article.published_at, Article.fetched_at)
+    last = session.scalar(
+        select(func.max(when))
+        .join(DeadlineStatement, DeadlineStatement.article_id == Article.id)
+        .where(Article.relevant.is_(True), DeadlineStatement.kind == "target",
+               DeadlineStatement.role == "current")
+    )
+    if last is None:
+        return ""
+    last = last if last.tzinfo else last.replace(tzinfo=now.tzinfo)
+    days = (now - last).days
+    if days < SILENCE_DAYS:
+        return ""
+    return STRINGS[lang]["digest_silence"].format(days=days,
+                                                  day=format_day(last.date(), lang))
 
 
 def _digest_target(session: Session, lang: str, tz: ZoneInfo) -> str:
