@@ -268,3 +268,27 @@ def test_progress_reports_live_counts_on_a_fresh_database(site_root, make_settin
     assert seen, "progress is reported while the crawl runs"
     assert seen == sorted(seen), "counts only grow"
     assert seen[-1] <= summaries[0].pages_fetched == 10
+
+
+def test_a_crawl_started_where_a_folder_is_named_hdhwatch(site_root, make_settings, tmp_path):
+    """Cron runs `hdhwatch crawl` from $HOME, where the checkout itself may be ~/hdhwatch:
+    its config/ folder must not pass for the module hdhwatch.config."""
+    home = tmp_path / "home"
+    (home / "hdhwatch" / "config").mkdir(parents=True)
+    command = Path(sys.executable).with_name("hdhwatch")  # the installed script, as cron runs it
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            feed_source("courrier", "lecourrier-numerique/feed.xml").replace(
+                "{{BASE}}", server.base_url
+            )
+        )
+        result = subprocess.run(
+            [str(command), "crawl"],
+            cwd=home,
+            env=child_environment(settings),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert counts(settings)["articles"] == 7
