@@ -292,3 +292,65 @@ def test_a_crawl_started_where_a_folder_is_named_hdhwatch(site_root, make_settin
         )
     assert result.returncode == 0, result.stdout + result.stderr
     assert counts(settings)["articles"] == 7
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its reaper does not)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self/stat").exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def running_crawl_pids(settings) -> list[int]:
+    db = open_database(settings.database_url, migrate=False)
+    try:
+        with db.session() as session:
+            return list(session.scalars(select(CrawlRun.pid).where(CrawlRun.status == "running")))
+    except OperationalError:  # no schema yet
+        return []
+    finally:
+        db.close()
+
+
+def test_a_killed_scheduler_takes_its_crawl_with_it(site_root, make_settings):
+    slow = {
+        f"/{p.relative_to(site_root)}": Rule(delay=2) for p in site_root.glob("*/articles/*.html")
+    }
+    with SiteServer(site_root, rules=slow) as server:
+        settings = make_settings(
+            (feed_source("slow", "extra/slow.xml") + 'cadence = "1s"\n').replace(
+                "{{BASE}}", server.base_url
+            )
+        )
+        scheduler = subprocess.Popen(
+            [sys.executable, "-m", "hdhwatch", "schedule"],
+            env=child_environment(settings),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        crawlers: list[int] = []
+        try:
+            deadline = time.monotonic() + 60
+            while not crawlers and time.monotonic() < deadline:
+                time.sleep(0.2)
+                crawlers = running_crawl_pids(settings)
+            assert crawlers, "the scheduler started a crawl"
+            os.kill(scheduler.pid, signal.SIGKILL)
+            scheduler.wait()
+            deadline = time.monotonic() + 5
+            while any(alive(pid) for pid in crawlers) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not any(alive(pid) for pid in crawlers), "the crawl outlived its scheduler"
+        finally:
+            scheduler.kill()
+            for pid in crawlers:
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
