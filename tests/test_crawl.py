@@ -32,10 +32,14 @@ THIRD = "le-quotidien-du-nuage/articles/health-data-hub-pas-avant-2025-copie-clo
 
 
 def rss(*paths: str) -> str:
+    return rss_of(*(f"{{{{BASE}}}}/{p}" for p in paths))
+
+
+def rss_of(*urls: str) -> str:
     items = "".join(
-        f"<item><title>t</title><link>{{{{BASE}}}}/{p}</link>"
+        f"<item><title>t</title><link>{url}</link>"
         f"<pubDate>Mon, 12 Sep 2022 10:00:00 +0200</pubDate></item>"
-        for p in paths
+        for url in urls
     )
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
@@ -354,3 +358,54 @@ def test_a_killed_scheduler_takes_its_crawl_with_it(site_root, make_settings):
             for pid in crawlers:
                 if alive(pid):
                     os.kill(pid, signal.SIGKILL)
+
+
+LISTING = """
+[[source]]
+name = "etat"
+kind = "listing"
+urls = ["{{BASE}}/acteurs-de-letat/actualites/"]
+[source.selectors]
+link = "article.teaser h2 a"
+next = "a.pagination-next"
+"""
+
+
+def test_a_bad_link_skips_itself_and_the_rest_of_the_page_is_crawled(site_root, make_settings):
+    listing = site_root / "acteurs-de-letat" / "actualites" / "index.html"
+    bad = "".join(
+        f'<article class="teaser"><h2><a href="{href}">x</a></h2></article>\n'
+        for href in ("javascript:void(0)", "mailto:redaction@example.org", "http://[::1")
+    )
+    first = '<article class="teaser">'
+    listing.write_text(listing.read_text().replace(first, bad + first, 1))
+    with SiteServer(site_root) as server:
+        settings = make_settings(LISTING.replace("{{BASE}}", server.base_url))
+        [summary] = run_crawl(settings)
+        second_page = server.requests_for("/acteurs-de-letat/actualites/page-2.html")
+    assert summary.errors == {"bad_scheme": 2, "bad_url": 1}
+    assert second_page, "the next page is still followed"
+    assert summary.pages_fetched == 2 + 7 and summary.new_articles == 6
+
+
+def test_only_http_and_https_links_are_fetched(site_root, make_settings, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text((site_root / ARTICLE).read_text(), encoding="utf-8")
+    (site_root / "extra" / "schemes.xml").write_text(
+        rss_of(
+            f"file://{secret}", "file:///etc/passwd", "ftp://127.0.0.1/a.html",
+            "{{BASE}}/" + ARTICLE,
+        )
+    )
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            feed_source("schemes", "extra/schemes.xml").replace("{{BASE}}", server.base_url)
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"bad_scheme": 3}
+    assert summary.new_articles == 1
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        urls = set(session.scalars(select(ArticleUrl.url)))
+    db.close()
+    assert all(u.startswith("http://") for u in urls)

@@ -15,12 +15,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hdhwatch.config import Settings, SourceConfig
-from hdhwatch.errors import ExtractionError, OffTopic
+from hdhwatch.crawl.policy import check_url
+from hdhwatch.errors import BadScheme, BadUrl, ExtractionError, OffTopic, RefusedUrl, UrlTooLong
 from hdhwatch.extract import canonical_url, content_hash, parse_article
 from hdhwatch.records import Article
 from hdhwatch.store import articles as store
 from hdhwatch.store.db import Database, open_database
 from hdhwatch.textutil import fold_fast
+
+# Errors of a link itself: fetching the feed again cannot mend them, so they do not
+# stop its conditional-GET validators from being kept.
+LINK_ERRORS = frozenset(e.reason for e in (BadScheme, BadUrl, UrlTooLong))
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ class CrawlSession:
             # Validators only once the feed's articles are all handled: a crawl
             # killed earlier, or whose article fetches failed, must refetch the feed.
             for (name, url), (etag, modified) in self._validators.items():
-                if not self.counts[name].errors:
+                if set(self.counts[name].errors) <= LINK_ERRORS:
                     store.set_validators(session, self._source_ids[name], url, etag, modified)
         if any(c.new_articles for c in self.counts.values()):
             # Once per crawl, so the new articles are replayed in publication order.
@@ -122,10 +127,21 @@ class CrawlSession:
         if etag or modified:
             self._validators[(source, url)] = (etag, modified)
 
+    def may_request(self, source: str, url: str) -> bool:
+        """Whether the crawler may request this discovered link; a refusal is counted as
+        an error of its kind (bad_scheme, bad_url, url_too_long)."""
+        try:
+            check_url(url)
+        except RefusedUrl as exc:
+            self.error(source, exc.reason, str(exc))
+            return False
+        return True
+
     def new_links(self, source: str, urls: Iterable[str]) -> list[tuple[str, str]]:
-        """(url, canonical) pairs not stored yet nor scheduled in this crawl."""
+        """(url, canonical) pairs the crawler may request, not stored yet nor scheduled
+        in this crawl. A refused link is counted and skipped; the others go on."""
         assert self.db is not None
-        pairs = [(url, canonical_url(url)) for url in urls]
+        pairs = [(url, canonical_url(url)) for url in urls if self.may_request(source, url)]
         with self.db.session() as session:
             known = store.known_urls(session, [c for _, c in pairs])
         fresh = []
