@@ -409,3 +409,34 @@ def test_only_http_and_https_links_are_fetched(site_root, make_settings, tmp_pat
         urls = set(session.scalars(select(ArticleUrl.url)))
     db.close()
     assert all(u.startswith("http://") for u in urls)
+
+
+def test_private_and_loopback_addresses_are_refused_unless_allowed(site_root, make_settings):
+    with SiteServer(site_root) as server:
+        local = server.base_url.replace("127.0.0.1", "localhost")
+        settings = make_settings(
+            feed_source("loopback", "lecourrier-numerique/feed.xml").replace(
+                "{{BASE}}", server.base_url
+            )
+            + feed_source("local", "lecourrier-numerique/feed.xml").replace("{{BASE}}", local),
+            extra="allow_private_addresses = false\n",
+        )
+        summaries = {s.source: s for s in run_crawl(settings)}
+        requests = list(server.requests)
+    assert summaries["loopback"].errors == {"private_address": 1}
+    assert summaries["local"].errors == {"private_address": 1}
+    assert requests == [], "not even robots.txt is asked for"
+
+
+def test_a_redirect_to_another_scheme_is_refused(site_root, make_settings, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text((site_root / ARTICLE).read_text(), encoding="utf-8")
+    rules = {"/extra/to-file.html": Rule(redirect_to=f"file://{secret}", status=302)}
+    (site_root / "extra" / "redirects.xml").write_text(rss(ARTICLE, "extra/to-file.html"))
+    with SiteServer(site_root, rules=rules) as server:
+        settings = make_settings(
+            feed_source("redirects", "extra/redirects.xml").replace("{{BASE}}", server.base_url)
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"bad_scheme": 1}
+    assert summary.new_articles == 1

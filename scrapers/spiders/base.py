@@ -14,6 +14,7 @@ from twisted.internet import error as twisted_error
 from hdhwatch.config import load_settings
 from hdhwatch.crawl.session import CrawlSession, Page
 from hdhwatch.errors import UnknownSource
+from scrapers.middlewares import RefusedRequest
 
 FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is killed
 
@@ -136,6 +137,8 @@ def describe_failure(failure) -> tuple[str, str]:
     if failure.check(HttpError):
         status = failure.value.response.status
         return f"http_{status}", f"{url} answered HTTP {status}"
+    if failure.check(RefusedRequest):
+        return failure.value.reason, failure.getErrorMessage()
     if failure.check(IgnoreRequest):
         return "robots", f"{url} forbidden by robots.txt or ignored: {failure.getErrorMessage()}"
     detail = failure.getErrorMessage() or failure.type.__name__

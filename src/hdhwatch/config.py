@@ -70,6 +70,9 @@ class Settings:
     max_page_bytes: int = 10 * 1024 * 1024
     retry_after_max: float = 300.0
     retry_times: int = 2
+    # Crawl private and loopback addresses (off: a feed cannot point the crawler at the
+    # local network); the tests' and the demo's local sites turn it on.
+    allow_private_addresses: bool = False
     timezone: str = "Europe/Paris"
     mail_from: str = "hdhwatch <hdhwatch@localhost>"
     smtp: SmtpSettings | None = None
@@ -215,6 +218,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_page_bytes=int(crawl.get("max_page_bytes", 10 * 1024 * 1024)),
         retry_after_max=float(crawl.get("retry_after_max", 300)),
         retry_times=int(crawl.get("retry_times", 2)),
+        allow_private_addresses=bool(crawl.get("allow_private_addresses", False)),
         timezone=main.get("timezone", "Europe/Paris"),
         mail_from=env.get("HDHWATCH_MAIL_FROM")
         or mail.get("from", "hdhwatch <hdhwatch@localhost>"),
