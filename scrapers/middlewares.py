@@ -16,7 +16,7 @@ from scrapy.utils.defer import deferred_to_future
 from w3lib.url import safe_url_string
 
 from hdhwatch.crawl.policy import check_addresses, check_url
-from hdhwatch.errors import RefusedUrl
+from hdhwatch.errors import RedirectLoop, RefusedUrl
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,8 @@ REDIRECTS = (301, 302, 303, 307, 308)
 class UrlPolicyMiddleware:
     """Only http(s) URLs, on public addresses unless ``[crawl] allow_private_addresses``:
     checked on every request (robots.txt and redirects included) and on every redirect's
-    target, which Scrapy would otherwise leave as an HTTP 3xx error when not http(s)."""
+    target, which Scrapy would otherwise leave as an HTTP 3xx error when not http(s).
+    A redirect back to a URL of its own chain is refused as a loop."""
 
     def __init__(self, allow_private: bool) -> None:
         self.allow_private = allow_private
@@ -124,6 +125,9 @@ class UrlPolicyMiddleware:
             target = urljoin(request.url, safe_url_string(location))
             try:
                 check_url(target)
+                # Caught here, not left to the dupefilter, which would drop it silently.
+                if target in (*request.meta.get("redirect_urls", ()), request.url):
+                    raise RedirectLoop(f"{target} was already visited")
             except RefusedUrl as exc:
                 raise RefusedRequest(exc, f"{request.url} redirects to {exc}") from exc
         return response

@@ -21,6 +21,9 @@ DOWNLOAD_TIMEOUT = HDHWATCH_SETTINGS.download_timeout
 DOWNLOAD_MAXSIZE = HDHWATCH_SETTINGS.max_page_bytes
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 5
+# UrlLengthMiddleware drops long links silently: UrlPolicyMiddleware refuses them
+# (url_too_long), on every request.
+URLLENGTH_LIMIT = 0
 RETRY_ENABLED = True
 RETRY_TIMES = HDHWATCH_SETTINGS.retry_times
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

@@ -440,3 +440,62 @@ def test_a_redirect_to_another_scheme_is_refused(site_root, make_settings, tmp_p
         [summary] = run_crawl(settings)
     assert summary.errors == {"bad_scheme": 1}
     assert summary.new_articles == 1
+
+
+def test_every_link_of_a_feed_is_stored_or_counted(site_root, make_settings, db_url):
+    """Redirect loops and chains, long links, long canonical URLs: nothing vanishes."""
+    extra = site_root / "extra"
+    tail = "".join(f"{i:04d}" for i in range(2600))  # a 10 KB canonical URL
+    (extra / "long-canonical.html").write_text(
+        (site_root / OTHER)
+        .read_text()
+        .replace("<head>", f'<head><link rel="canonical" href="/extra/{tail}.html">', 1)
+    )
+    links = [
+        ARTICLE,
+        "extra/loop-a.html",  # a → b → a
+        "extra/chain-0.html",  # seven redirects
+        "extra/" + "x" * 2100 + ".html",
+        "extra/" + "é" * 400 + ".html",  # 2,400 characters once percent-encoded
+        "extra/alias-1.html",  # two links redirected to one page stored from a third
+        "extra/alias-2.html",
+        "extra/long-canonical.html",
+    ]
+    rules = {
+        "/extra/loop-a.html": Rule(redirect_to="/extra/loop-b.html"),
+        "/extra/loop-b.html": Rule(redirect_to="/extra/loop-a.html"),
+        "/extra/alias-1.html": Rule(redirect_to="/" + ARTICLE),
+        "/extra/alias-2.html": Rule(redirect_to="/" + ARTICLE),
+        **{f"/extra/chain-{i}.html": Rule(redirect_to=f"/extra/chain-{i + 1}.html")
+           for i in range(7)},
+    }
+    (extra / "links.xml").write_text(rss(*links))
+    with SiteServer(site_root, rules=rules) as server:
+        settings = make_settings(
+            feed_source("links", "extra/links.xml").replace("{{BASE}}", server.base_url),
+            database_url=db_url,
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"redirect_loop": 1, "too_many_redirects": 1, "url_too_long": 2}
+    assert summary.new_articles == 2 and summary.skipped == 2
+    accounted = summary.new_articles + summary.skipped + summary.dropped
+    assert accounted + sum(summary.errors.values()) == len(links)
+
+
+def test_a_page_the_database_refuses_is_counted(site_root, make_settings):
+    (site_root / "extra" / "two.xml").write_text(rss(ARTICLE, OTHER))
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            feed_source("two", "extra/two.xml").replace("{{BASE}}", server.base_url)
+        )
+        db = open_database(settings.database_url)
+        with db.engine.begin() as connection:  # the database itself says no
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.url LIKE '%sante%' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+        db.close()
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"store_failed": 1}
+    assert summary.new_articles == 1
+    assert "refused by the test" in summary.last_error

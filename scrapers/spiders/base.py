@@ -96,6 +96,9 @@ class SourceSpider(scrapy.Spider):
                 canonical,
                 callback=self.parse_article,
                 errback=self.on_error,
+                # The session already asks for each article once. The dupefilter would
+                # drop, silently, a redirect to a page another link led to.
+                dont_filter=True,
                 meta={"source": source},
             )
 
@@ -140,7 +143,13 @@ def describe_failure(failure) -> tuple[str, str]:
     if failure.check(RefusedRequest):
         return failure.value.reason, failure.getErrorMessage()
     if failure.check(IgnoreRequest):
-        return "robots", f"{url} forbidden by robots.txt or ignored: {failure.getErrorMessage()}"
+        # Scrapy's own IgnoreRequests differ only by their message.
+        message = failure.getErrorMessage()
+        if "robots.txt" in message:
+            return "robots", f"{url} forbidden by robots.txt"
+        if "max redirections" in message:
+            return "too_many_redirects", f"{url}: more redirects than REDIRECT_MAX_TIMES"
+        return "ignored", f"{url}: {message}"
     detail = failure.getErrorMessage() or failure.type.__name__
     for kind, types in _NETWORK_KINDS:
         if failure.check(*types):

@@ -85,6 +85,18 @@ class PrivateAddress(RefusedUrl):
     reason = "private_address"
 
 
+class RedirectLoop(RefusedUrl):
+    """The URL redirects back to one already visited on the way."""
+
+    reason = "redirect_loop"
+
+
+class StoreFailed(HdhwatchError):
+    """The database refused to store a page's article."""
+
+    reason = "store_failed"
+
+
 class CrawlFailed(HdhwatchError):
     """The crawl process died before recording anything; the message holds its last output."""
 

@@ -14,9 +14,19 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from hdhwatch.config import Settings, SourceConfig
 from hdhwatch.crawl.policy import check_url
-from hdhwatch.errors import BadScheme, BadUrl, ExtractionError, OffTopic, RefusedUrl, UrlTooLong
+from hdhwatch.errors import (
+    BadScheme,
+    BadUrl,
+    ExtractionError,
+    OffTopic,
+    RefusedUrl,
+    StoreFailed,
+    UrlTooLong,
+)
 from hdhwatch.extract import canonical_url, content_hash, parse_article
 from hdhwatch.records import Article
 from hdhwatch.store import articles as store
@@ -178,17 +188,22 @@ class CrawlSession:
                 counts.dropped += 1
             return PageOutcome("off_topic", reason=OffTopic.reason)
         fetched = tuple(canonical_url(u) for u in (page.url, *page.requested))
-        with self.db.session() as session:
-            result = store.save_article(
-                session,
-                article,
-                content_hash(article),
-                fetched_urls=fetched,
-                source_id=self._source_ids[page.source],
-                run_id=self._run_ids[page.source],
-            )
-            if result.new:
-                self._after_store(session, result.article_id)
+        try:
+            with self.db.session() as session:
+                result = store.save_article(
+                    session,
+                    article,
+                    content_hash(article),
+                    fetched_urls=fetched,
+                    source_id=self._source_ids[page.source],
+                    run_id=self._run_ids[page.source],
+                )
+                if result.new:
+                    self._after_store(session, result.article_id)
+        except SQLAlchemyError as exc:  # rolled back: counted, and the crawl goes on
+            failed = StoreFailed(f"{page.url}: {str(exc).splitlines()[0]}")
+            self.error(page.source, failed.reason, str(failed))
+            return PageOutcome("error", reason=failed.reason)
         with self._lock:
             if result.new:
                 counts.new_articles += 1
