@@ -499,3 +499,25 @@ def test_a_page_the_database_refuses_is_counted(site_root, make_settings):
     assert summary.errors == {"store_failed": 1}
     assert summary.new_articles == 1
     assert "refused by the test" in summary.last_error
+
+
+def test_pages_over_the_size_limit_are_too_large(site_root, make_settings):
+    import gzip
+
+    page = (site_root / ARTICLE).read_text()
+    (site_root / "extra" / "big.html").write_text(
+        page.replace("</body>", "<!--" + "x" * 300_000 + "--></body>")
+    )
+    bomb = gzip.compress(b"<html><body>" + b" " * 5_000_000)  # 5 KB that inflate to 5 MB
+    rules = {"/extra/bomb.html": Rule(body=bomb, headers=(("Content-Encoding", "gzip"),))}
+    (site_root / "extra" / "sizes.xml").write_text(
+        rss(ARTICLE, "extra/big.html", "extra/bomb.html")
+    )
+    with SiteServer(site_root, rules=rules) as server:
+        settings = make_settings(
+            feed_source("sizes", "extra/sizes.xml").replace("{{BASE}}", server.base_url),
+            extra="max_page_bytes = 200000\n",
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"too_large": 2}
+    assert summary.new_articles == 1

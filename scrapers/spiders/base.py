@@ -9,6 +9,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
 from twisted.internet import error as twisted_error
 
 from hdhwatch.config import load_settings
@@ -135,7 +136,7 @@ def _header(response, name: str) -> str | None:
 
 
 def describe_failure(failure) -> tuple[str, str]:
-    """A short error kind (http_404, timeout, dns, robots, …) and a message."""
+    """A short error kind (http_404, timeout, dns, robots, too_large, …) and a message."""
     url = failure.request.url if getattr(failure, "request", None) else "?"
     if failure.check(HttpError):
         status = failure.value.response.status
@@ -147,6 +148,8 @@ def describe_failure(failure) -> tuple[str, str]:
         message = failure.getErrorMessage()
         if "robots.txt" in message:
             return "robots", f"{url} forbidden by robots.txt"
+        if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a decompression bomb
+            return "too_large", f"{url}: larger than max_page_bytes once decompressed"
         if "max redirections" in message:
             return "too_many_redirects", f"{url}: more redirects than REDIRECT_MAX_TIMES"
         return "ignored", f"{url}: {message}"
@@ -157,8 +160,10 @@ def describe_failure(failure) -> tuple[str, str]:
     return "network", f"{url}: {detail}"
 
 
-# Scrapy ≥ 2.14 raises its own download errors; older ones raise Twisted's.
+# Scrapy ≥ 2.14 raises its own download errors; older ones raise Twisted's. A download
+# is cancelled when its size goes over DOWNLOAD_MAXSIZE (max_page_bytes).
 _NETWORK_KINDS = (
+    ("too_large", (defer.CancelledError, *_scrapy_errors("DownloadCancelledError"))),
     ("dns", (twisted_error.DNSLookupError, *_scrapy_errors("CannotResolveHostError"))),
     (
         "timeout",
