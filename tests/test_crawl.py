@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -521,3 +522,39 @@ def test_pages_over_the_size_limit_are_too_large(site_root, make_settings):
         [summary] = run_crawl(settings)
     assert summary.errors == {"too_large": 2}
     assert summary.new_articles == 1
+
+
+LISTING_SOURCE = (
+    '[[source]]\nname = "liste"\nkind = "listing"\nurls = ["http://127.0.0.1:9/"]\n'
+    'max_pages = 2\n[source.selectors]\nlink = "a"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "file,before,after,key,problem",
+    [
+        ("hdhwatch.toml", "download_delay = 0", 'download_delay = "fast"', "download_delay",
+         "a number"),
+        ("sources.toml", "max_pages = 2", 'max_pages = "lots"', "max_pages", "a whole number"),
+        ("sources.toml", "max_pages = 2", 'allow = "("', "allow", "regular expression"),
+        ("sources.toml", 'urls = ["http://127.0.0.1:9/"]', 'urls = "http://127.0.0.1:9/"',
+         "urls", "a list"),
+    ],
+)
+def test_a_bad_crawl_setting_is_one_clean_line(tmp_path, file, before, after, key, problem):
+    config = write_config(tmp_path / "config", LISTING_SOURCE)
+    path = config / file
+    assert before in path.read_text()
+    path.write_text(path.read_text().replace(before, after))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HDHWATCH_CONFIG_DIR": str(config),
+        "HDHWATCH_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "hdhwatch", "crawl"], env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {path}: ") and key in line and problem in line, line
