@@ -37,6 +37,12 @@ def run_migrations_online() -> None:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _ADVISORY_LOCK})
                 connection.commit()
+            if connection.dialect.name == "sqlite":
+                # Batch mode copies a table and drops the old one: with foreign keys on,
+                # that drop would cascade to the rows referring to it. SQLite ignores this
+                # inside a transaction, hence here; the connection is closed afterwards.
+                connection.execute(text("PRAGMA foreign_keys=OFF"))
+                connection.commit()
             context.configure(
                 connection=connection,
                 target_metadata=metadata,

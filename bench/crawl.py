@@ -55,6 +55,7 @@ from hdhwatch.demo.sitesrv import SiteServer  # noqa: E402
 TARGET_RATIO = 0.5
 CRAWL_SETTINGS = (
     "\n[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
+    "allow_private_addresses = true\n"
     "retry_times = 2\nretry_after_max = 5\ndownload_timeout = 30\n"
 )
 

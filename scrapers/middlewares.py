@@ -1,13 +1,22 @@
-"""Downloader middleware honouring Retry-After on 429/503, and a quieter log formatter."""
+"""Downloader middlewares: the crawl policy on every request and redirect, Retry-After
+on 429/503; and a quieter log formatter."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import logformatter
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import deferred_to_future
+from w3lib.url import safe_url_string
+
+from hdhwatch.crawl.policy import check_addresses, check_url
+from hdhwatch.errors import RedirectLoop, RefusedUrl
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +82,71 @@ class RetryAfterMiddleware:
         slot = downloader.slots.get(key)
         if slot is not None:
             slot.delay = max(slot.delay, min(wait, 60.0))
+
+
+class RefusedRequest(IgnoreRequest):
+    """A request the crawl policy refuses; ``reason`` is the error kind the errback records."""
+
+    def __init__(self, error: RefusedUrl, message: str | None = None) -> None:
+        super().__init__(message or str(error))
+        self.reason = error.reason
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class UrlPolicyMiddleware:
+    """Only http(s) URLs, on public addresses unless ``[crawl] allow_private_addresses``:
+    checked on every request (robots.txt and redirects included) and on every redirect's
+    target, which Scrapy would otherwise leave as an HTTP 3xx error when not http(s).
+    A redirect back to a URL of its own chain is refused as a loop."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self._addresses: dict[str, asyncio.Future] = {}  # host -> its addresses, resolved once
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getbool("HDHWATCH_ALLOW_PRIVATE_ADDRESSES"))
+
+    async def process_request(self, request, spider=None):
+        try:
+            check_url(request.url)
+            if not self.allow_private:
+                host = urlsplit(request.url).hostname
+                check_addresses(host, await self._resolve(host))
+        except RefusedUrl as exc:
+            raise RefusedRequest(exc) from exc
+        return None
+
+    def process_response(self, request, response, spider=None):
+        location = response.headers.get("Location")
+        if response.status in REDIRECTS and location and not request.meta.get("dont_redirect"):
+            target = urljoin(request.url, safe_url_string(location))
+            try:
+                check_url(target)
+                # Caught here, not left to the dupefilter, which would drop it silently.
+                if target in (*request.meta.get("redirect_urls", ()), request.url):
+                    raise RedirectLoop(f"{target} was already visited")
+            except RefusedUrl as exc:
+                raise RefusedRequest(exc, f"{request.url} redirects to {exc}") from exc
+        return response
+
+    def _resolve(self, host: str) -> asyncio.Future:
+        if host not in self._addresses:
+            loop = asyncio.get_running_loop()
+            self._addresses[host] = loop.run_in_executor(None, _host_addresses, host)
+        return self._addresses[host]
+
+
+def _host_addresses(host: str) -> list[str]:
+    """The addresses ``host`` resolves to; none when it does not resolve, so that the
+    download itself fails and is counted as ``dns``."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return []
+    return [info[4][0] for info in infos]
 
 
 class QuietDropFormatter(logformatter.LogFormatter):

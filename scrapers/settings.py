@@ -21,16 +21,22 @@ DOWNLOAD_TIMEOUT = HDHWATCH_SETTINGS.download_timeout
 DOWNLOAD_MAXSIZE = HDHWATCH_SETTINGS.max_page_bytes
 DOWNLOAD_WARNSIZE = 0
 REDIRECT_MAX_TIMES = 5
+# UrlLengthMiddleware drops long links silently: UrlPolicyMiddleware refuses them
+# (url_too_long), on every request.
+URLLENGTH_LIMIT = 0
 RETRY_ENABLED = True
 RETRY_TIMES = HDHWATCH_SETTINGS.retry_times
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 HDHWATCH_RETRY_AFTER_MAX = HDHWATCH_SETTINGS.retry_after_max
+HDHWATCH_ALLOW_PRIVATE_ADDRESSES = HDHWATCH_SETTINGS.allow_private_addresses
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     # After RetryMiddleware (550) on the way out, before it on the way back.
     "scrapers.middlewares.RetryAfterMiddleware": 560,
+    # Sees every request, redirects included, and each redirect before RedirectMiddleware (600).
+    "scrapers.middlewares.UrlPolicyMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "scrapers.pipelines.StorePipeline": 300,

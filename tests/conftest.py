@@ -77,6 +77,8 @@ def write_config(config_dir: Path, sources_toml: str = "", extra: str = "") -> P
         "\n[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
         "retry_times = 2\nretry_after_max = 5\ndownload_timeout = 10\n" + extra
     )
+    if "allow_private_addresses" not in extra:  # the test sites are on 127.0.0.1
+        main += "allow_private_addresses = true\n"
     (config_dir / "hdhwatch.toml").write_text(main, encoding="utf-8")
     (config_dir / "sources.toml").write_text(sources_toml, encoding="utf-8")
     providers = HERE.parent / "config" / "providers.toml"

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -32,10 +33,14 @@ THIRD = "le-quotidien-du-nuage/articles/health-data-hub-pas-avant-2025-copie-clo
 
 
 def rss(*paths: str) -> str:
+    return rss_of(*(f"{{{{BASE}}}}/{p}" for p in paths))
+
+
+def rss_of(*urls: str) -> str:
     items = "".join(
-        f"<item><title>t</title><link>{{{{BASE}}}}/{p}</link>"
+        f"<item><title>t</title><link>{url}</link>"
         f"<pubDate>Mon, 12 Sep 2022 10:00:00 +0200</pubDate></item>"
-        for p in paths
+        for url in urls
     )
     return (
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
@@ -268,3 +273,288 @@ def test_progress_reports_live_counts_on_a_fresh_database(site_root, make_settin
     assert seen, "progress is reported while the crawl runs"
     assert seen == sorted(seen), "counts only grow"
     assert seen[-1] <= summaries[0].pages_fetched == 10
+
+
+def test_a_crawl_started_where_a_folder_is_named_hdhwatch(site_root, make_settings, tmp_path):
+    """Cron runs `hdhwatch crawl` from $HOME, where the checkout itself may be ~/hdhwatch:
+    its config/ folder must not pass for the module hdhwatch.config."""
+    home = tmp_path / "home"
+    (home / "hdhwatch" / "config").mkdir(parents=True)
+    command = Path(sys.executable).with_name("hdhwatch")  # the installed script, as cron runs it
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            feed_source("courrier", "lecourrier-numerique/feed.xml").replace(
+                "{{BASE}}", server.base_url
+            )
+        )
+        result = subprocess.run(
+            [str(command), "crawl"],
+            cwd=home,
+            env=child_environment(settings),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert counts(settings)["articles"] == 7
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its reaper does not)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self/stat").exists():
+        try:
+            return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def running_crawl_pids(settings) -> list[int]:
+    db = open_database(settings.database_url, migrate=False)
+    try:
+        with db.session() as session:
+            return list(session.scalars(select(CrawlRun.pid).where(CrawlRun.status == "running")))
+    except OperationalError:  # no schema yet
+        return []
+    finally:
+        db.close()
+
+
+def test_a_killed_scheduler_takes_its_crawl_with_it(site_root, make_settings):
+    slow = {
+        f"/{p.relative_to(site_root)}": Rule(delay=2) for p in site_root.glob("*/articles/*.html")
+    }
+    with SiteServer(site_root, rules=slow) as server:
+        settings = make_settings(
+            (feed_source("slow", "extra/slow.xml") + 'cadence = "1s"\n').replace(
+                "{{BASE}}", server.base_url
+            )
+        )
+        scheduler = subprocess.Popen(
+            [sys.executable, "-m", "hdhwatch", "schedule"],
+            env=child_environment(settings),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        crawlers: list[int] = []
+        try:
+            deadline = time.monotonic() + 60
+            while not crawlers and time.monotonic() < deadline:
+                time.sleep(0.2)
+                crawlers = running_crawl_pids(settings)
+            assert crawlers, "the scheduler started a crawl"
+            os.kill(scheduler.pid, signal.SIGKILL)
+            scheduler.wait()
+            deadline = time.monotonic() + 5
+            while any(alive(pid) for pid in crawlers) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert not any(alive(pid) for pid in crawlers), "the crawl outlived its scheduler"
+        finally:
+            scheduler.kill()
+            for pid in crawlers:
+                if alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+
+
+LISTING = """
+[[source]]
+name = "etat"
+kind = "listing"
+urls = ["{{BASE}}/acteurs-de-letat/actualites/"]
+[source.selectors]
+link = "article.teaser h2 a"
+next = "a.pagination-next"
+"""
+
+
+def test_a_bad_link_skips_itself_and_the_rest_of_the_page_is_crawled(site_root, make_settings):
+    listing = site_root / "acteurs-de-letat" / "actualites" / "index.html"
+    bad = "".join(
+        f'<article class="teaser"><h2><a href="{href}">x</a></h2></article>\n'
+        for href in ("javascript:void(0)", "mailto:redaction@example.org", "http://[::1")
+    )
+    first = '<article class="teaser">'
+    listing.write_text(listing.read_text().replace(first, bad + first, 1))
+    with SiteServer(site_root) as server:
+        settings = make_settings(LISTING.replace("{{BASE}}", server.base_url))
+        [summary] = run_crawl(settings)
+        second_page = server.requests_for("/acteurs-de-letat/actualites/page-2.html")
+    assert summary.errors == {"bad_scheme": 2, "bad_url": 1}
+    assert second_page, "the next page is still followed"
+    assert summary.pages_fetched == 2 + 7 and summary.new_articles == 6
+
+
+def test_only_http_and_https_links_are_fetched(site_root, make_settings, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text((site_root / ARTICLE).read_text(), encoding="utf-8")
+    (site_root / "extra" / "schemes.xml").write_text(
+        rss_of(
+            f"file://{secret}", "file:///etc/passwd", "ftp://127.0.0.1/a.html",
+            "{{BASE}}/" + ARTICLE,
+        )
+    )
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            feed_source("schemes", "extra/schemes.xml").replace("{{BASE}}", server.base_url)
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"bad_scheme": 3}
+    assert summary.new_articles == 1
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        urls = set(session.scalars(select(ArticleUrl.url)))
+    db.close()
+    assert all(u.startswith("http://") for u in urls)
+
+
+def test_private_and_loopback_addresses_are_refused_unless_allowed(site_root, make_settings):
+    with SiteServer(site_root) as server:
+        local = server.base_url.replace("127.0.0.1", "localhost")
+        settings = make_settings(
+            feed_source("loopback", "lecourrier-numerique/feed.xml").replace(
+                "{{BASE}}", server.base_url
+            )
+            + feed_source("local", "lecourrier-numerique/feed.xml").replace("{{BASE}}", local),
+            extra="allow_private_addresses = false\n",
+        )
+        summaries = {s.source: s for s in run_crawl(settings)}
+        requests = list(server.requests)
+    assert summaries["loopback"].errors == {"private_address": 1}
+    assert summaries["local"].errors == {"private_address": 1}
+    assert requests == [], "not even robots.txt is asked for"
+
+
+def test_a_redirect_to_another_scheme_is_refused(site_root, make_settings, tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text((site_root / ARTICLE).read_text(), encoding="utf-8")
+    rules = {"/extra/to-file.html": Rule(redirect_to=f"file://{secret}", status=302)}
+    (site_root / "extra" / "redirects.xml").write_text(rss(ARTICLE, "extra/to-file.html"))
+    with SiteServer(site_root, rules=rules) as server:
+        settings = make_settings(
+            feed_source("redirects", "extra/redirects.xml").replace("{{BASE}}", server.base_url)
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"bad_scheme": 1}
+    assert summary.new_articles == 1
+
+
+def test_every_link_of_a_feed_is_stored_or_counted(site_root, make_settings, db_url):
+    """Redirect loops and chains, long links, long canonical URLs: nothing vanishes."""
+    extra = site_root / "extra"
+    tail = "".join(f"{i:04d}" for i in range(2600))  # a 10 KB canonical URL
+    (extra / "long-canonical.html").write_text(
+        (site_root / OTHER)
+        .read_text()
+        .replace("<head>", f'<head><link rel="canonical" href="/extra/{tail}.html">', 1)
+    )
+    links = [
+        ARTICLE,
+        "extra/loop-a.html",  # a → b → a
+        "extra/chain-0.html",  # seven redirects
+        "extra/" + "x" * 2100 + ".html",
+        "extra/" + "é" * 400 + ".html",  # 2,400 characters once percent-encoded
+        "extra/alias-1.html",  # two links redirected to one page stored from a third
+        "extra/alias-2.html",
+        "extra/long-canonical.html",
+    ]
+    rules = {
+        "/extra/loop-a.html": Rule(redirect_to="/extra/loop-b.html"),
+        "/extra/loop-b.html": Rule(redirect_to="/extra/loop-a.html"),
+        "/extra/alias-1.html": Rule(redirect_to="/" + ARTICLE),
+        "/extra/alias-2.html": Rule(redirect_to="/" + ARTICLE),
+        **{f"/extra/chain-{i}.html": Rule(redirect_to=f"/extra/chain-{i + 1}.html")
+           for i in range(7)},
+    }
+    (extra / "links.xml").write_text(rss(*links))
+    with SiteServer(site_root, rules=rules) as server:
+        settings = make_settings(
+            feed_source("links", "extra/links.xml").replace("{{BASE}}", server.base_url),
+            database_url=db_url,
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"redirect_loop": 1, "too_many_redirects": 1, "url_too_long": 2}
+    assert summary.new_articles == 2 and summary.skipped == 2
+    accounted = summary.new_articles + summary.skipped + summary.dropped
+    assert accounted + sum(summary.errors.values()) == len(links)
+
+
+def test_a_page_the_database_refuses_is_counted(site_root, make_settings):
+    (site_root / "extra" / "two.xml").write_text(rss(ARTICLE, OTHER))
+    with SiteServer(site_root) as server:
+        settings = make_settings(
+            feed_source("two", "extra/two.xml").replace("{{BASE}}", server.base_url)
+        )
+        db = open_database(settings.database_url)
+        with db.engine.begin() as connection:  # the database itself says no
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.url LIKE '%sante%' "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+        db.close()
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"store_failed": 1}
+    assert summary.new_articles == 1
+    assert "refused by the test" in summary.last_error
+
+
+def test_pages_over_the_size_limit_are_too_large(site_root, make_settings):
+    import gzip
+
+    page = (site_root / ARTICLE).read_text()
+    (site_root / "extra" / "big.html").write_text(
+        page.replace("</body>", "<!--" + "x" * 300_000 + "--></body>")
+    )
+    bomb = gzip.compress(b"<html><body>" + b" " * 5_000_000)  # 5 KB that inflate to 5 MB
+    rules = {"/extra/bomb.html": Rule(body=bomb, headers=(("Content-Encoding", "gzip"),))}
+    (site_root / "extra" / "sizes.xml").write_text(
+        rss(ARTICLE, "extra/big.html", "extra/bomb.html")
+    )
+    with SiteServer(site_root, rules=rules) as server:
+        settings = make_settings(
+            feed_source("sizes", "extra/sizes.xml").replace("{{BASE}}", server.base_url),
+            extra="max_page_bytes = 200000\n",
+        )
+        [summary] = run_crawl(settings)
+    assert summary.errors == {"too_large": 2}
+    assert summary.new_articles == 1
+
+
+LISTING_SOURCE = (
+    '[[source]]\nname = "liste"\nkind = "listing"\nurls = ["http://127.0.0.1:9/"]\n'
+    'max_pages = 2\n[source.selectors]\nlink = "a"\n'
+)
+
+
+@pytest.mark.parametrize(
+    "file,before,after,key,problem",
+    [
+        ("hdhwatch.toml", "download_delay = 0", 'download_delay = "fast"', "download_delay",
+         "a number"),
+        ("sources.toml", "max_pages = 2", 'max_pages = "lots"', "max_pages", "a whole number"),
+        ("sources.toml", "max_pages = 2", 'allow = "("', "allow", "regular expression"),
+        ("sources.toml", 'urls = ["http://127.0.0.1:9/"]', 'urls = "http://127.0.0.1:9/"',
+         "urls", "a list"),
+    ],
+)
+def test_a_bad_crawl_setting_is_one_clean_line(tmp_path, file, before, after, key, problem):
+    config = write_config(tmp_path / "config", LISTING_SOURCE)
+    path = config / file
+    assert before in path.read_text()
+    path.write_text(path.read_text().replace(before, after))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HDHWATCH_CONFIG_DIR": str(config),
+        "HDHWATCH_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "hdhwatch", "crawl"], env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {path}: ") and key in line and problem in line, line

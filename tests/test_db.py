@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from hdhwatch.store.db import (
     alembic_config,
@@ -46,6 +46,45 @@ def test_upgrade_is_idempotent_and_reversible(db_url):
 def test_constraints_follow_the_naming_convention(database):
     inspector = inspect(database.engine)
     uniques = {u["name"] for u in inspector.get_unique_constraints("articles")}
-    assert "uq_articles_url" in uniques
+    assert "uq_articles_url_hash" in uniques
     fks = {fk["name"] for fk in inspector.get_foreign_keys("articles")}
     assert "fk_articles_source_id_sources" in fks
+
+
+def test_0003_fills_the_url_hashes_and_keeps_every_row(db_url):
+    import hashlib
+
+    from hdhwatch.read.query import ArticleFilter, list_articles
+    from hdhwatch.records import Article as ArticleRecord
+    from hdhwatch.store import articles as store
+
+    upgrade(db_url, "0002")
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO articles (url, title, text, authors, content_hash, fetched_at) "
+            "VALUES ('https://a.example/1', 'Le Health Data Hub migre', 'Texte', '[]', 'h', "
+            "CURRENT_TIMESTAMP)"
+        ))
+        connection.execute(text(
+            "INSERT INTO article_urls (url, article_id) SELECT u, id FROM articles, "
+            "(SELECT 'https://a.example/1' AS u UNION SELECT 'https://a.example/1?amp') AS urls"
+        ))
+        connection.execute(text(
+            "INSERT INTO provider_mentions (article_id, provider, count, sentence, \"offset\", "
+            "alias) SELECT id, 'Microsoft', 1, 's', 0, 'Azure' FROM articles"
+        ))
+    engine.dispose()
+    database = open_database(db_url)
+    with database.session() as session:
+        rows = session.execute(text("SELECT url, url_hash FROM article_urls")).all()
+        mentions = session.execute(text("SELECT count(*) FROM provider_mentions")).scalar()
+        store.save_article(
+            session, ArticleRecord(url="https://a.example/2", title="Le HDH migre", text="x"), "h2"
+        )
+    with database.session() as session:
+        found = list_articles(session, ArticleFilter(search="migre"))
+    database.close()
+    assert len(rows) == 2 and mentions == 1, "no row is lost (nor cascaded away)"
+    assert all(h == hashlib.sha256(u.encode()).hexdigest() for u, h in rows)
+    assert len(found) == 2, "search still follows the articles"

@@ -109,3 +109,22 @@ def test_two_writers_at_once_leave_no_duplicate(db_url):
         urls = list(session.scalars(select(Article.url)))
     db.close()
     assert len(urls) == len(set(urls)) == 40
+
+
+def test_a_10_kb_url_is_stored_and_recognised_by_its_hash(database):
+    import hashlib
+    from dataclasses import replace
+
+    # Incompressible, as real long URLs are: PostgreSQL refused its index row.
+    tail = "".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(160))
+    url = f"https://presse.example/articles/{tail}.html"
+    alias = url + "?page=1"
+    with database.session() as session:
+        first = store.save_article(
+            session, replace(record(1), url=url), "h1", fetched_urls=(alias,)
+        )
+    with database.session() as session:
+        again = store.save_article(session, replace(record(1), url=url), "h1")
+        known = store.known_urls(session, [url, alias, "https://presse.example/autre"])
+    assert first.new and not again.new and again.article_id == first.article_id
+    assert known == {url, alias}

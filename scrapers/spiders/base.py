@@ -9,11 +9,13 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer
 from twisted.internet import error as twisted_error
 
 from hdhwatch.config import load_settings
 from hdhwatch.crawl.session import CrawlSession, Page
 from hdhwatch.errors import UnknownSource
+from scrapers.middlewares import RefusedRequest
 
 FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is killed
 
@@ -95,6 +97,9 @@ class SourceSpider(scrapy.Spider):
                 canonical,
                 callback=self.parse_article,
                 errback=self.on_error,
+                # The session already asks for each article once. The dupefilter would
+                # drop, silently, a redirect to a page another link led to.
+                dont_filter=True,
                 meta={"source": source},
             )
 
@@ -131,13 +136,23 @@ def _header(response, name: str) -> str | None:
 
 
 def describe_failure(failure) -> tuple[str, str]:
-    """A short error kind (http_404, timeout, dns, robots, …) and a message."""
+    """A short error kind (http_404, timeout, dns, robots, too_large, …) and a message."""
     url = failure.request.url if getattr(failure, "request", None) else "?"
     if failure.check(HttpError):
         status = failure.value.response.status
         return f"http_{status}", f"{url} answered HTTP {status}"
+    if failure.check(RefusedRequest):
+        return failure.value.reason, failure.getErrorMessage()
     if failure.check(IgnoreRequest):
-        return "robots", f"{url} forbidden by robots.txt or ignored: {failure.getErrorMessage()}"
+        # Scrapy's own IgnoreRequests differ only by their message.
+        message = failure.getErrorMessage()
+        if "robots.txt" in message:
+            return "robots", f"{url} forbidden by robots.txt"
+        if "DOWNLOAD_MAXSIZE" in message:  # HttpCompressionMiddleware: a decompression bomb
+            return "too_large", f"{url}: larger than max_page_bytes once decompressed"
+        if "max redirections" in message:
+            return "too_many_redirects", f"{url}: more redirects than REDIRECT_MAX_TIMES"
+        return "ignored", f"{url}: {message}"
     detail = failure.getErrorMessage() or failure.type.__name__
     for kind, types in _NETWORK_KINDS:
         if failure.check(*types):
@@ -145,8 +160,10 @@ def describe_failure(failure) -> tuple[str, str]:
     return "network", f"{url}: {detail}"
 
 
-# Scrapy ≥ 2.14 raises its own download errors; older ones raise Twisted's.
+# Scrapy ≥ 2.14 raises its own download errors; older ones raise Twisted's. A download
+# is cancelled when its size goes over DOWNLOAD_MAXSIZE (max_page_bytes).
 _NETWORK_KINDS = (
+    ("too_large", (defer.CancelledError, *_scrapy_errors("DownloadCancelledError"))),
     ("dns", (twisted_error.DNSLookupError, *_scrapy_errors("CannotResolveHostError"))),
     (
         "timeout",

@@ -35,5 +35,5 @@ class ListingSpider(SourceSpider):
             return
         yield from self.article_requests(source.name, (link.url for link in links))
         page = response.meta["page"]
-        if next_url and page < source.max_pages:
+        if next_url and page < source.max_pages and self.session.may_request(source.name, next_url):
             yield self.discovery_request(source.name, next_url, self.parse_listing, page=page + 1)

@@ -29,6 +29,7 @@ class NewsSitemapSpider(SourceSpider):
             found = exc.links  # what could still be read
         if isinstance(found, SitemapIndex):
             for url in found.sitemaps:
-                yield self.discovery_request(source, url, self.parse_sitemap)
+                if self.session.may_request(source, url):
+                    yield self.discovery_request(source, url, self.parse_sitemap)
             return
         yield from self.article_requests(source, (link.url for link in found))

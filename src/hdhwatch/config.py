@@ -70,6 +70,9 @@ class Settings:
     max_page_bytes: int = 10 * 1024 * 1024
     retry_after_max: float = 300.0
     retry_times: int = 2
+    # Crawl private and loopback addresses (off: a feed cannot point the crawler at the
+    # local network); the tests' and the demo's local sites turn it on.
+    allow_private_addresses: bool = False
     timezone: str = "Europe/Paris"
     mail_from: str = "hdhwatch <hdhwatch@localhost>"
     smtp: SmtpSettings | None = None
@@ -127,6 +130,43 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     )
 
 
+_EXPECTED = {
+    int: "expected a whole number",
+    float: "expected a number",
+    bool: "expected true or false",
+}
+
+
+def _typed(table: Mapping, key: str, default, kind: type, where: str):
+    """``table[key]`` (or ``default``) as ``kind``; a ConfigError naming ``where`` and the key."""
+    value = table.get(key, default)
+    if kind is bool:
+        ok = isinstance(value, bool)
+    else:  # TOML gives int or float; bool is an int to Python, not a number here
+        ok = isinstance(value, int if kind is int else int | float) and not isinstance(value, bool)
+        if ok and value < 0:
+            raise ConfigError(f"{where} {key} = {value!r}: must not be negative")
+    if not ok:
+        raise ConfigError(f"{where} {key} = {value!r}: {_EXPECTED[kind]}")
+    return kind(value)
+
+
+def _source_urls(raw: Mapping, where: str) -> tuple[str, ...]:
+    from urllib.parse import urlsplit
+
+    key = "urls" if "urls" in raw else "url"
+    urls = raw[key]
+    if key == "url" and isinstance(urls, str):
+        urls = [urls]
+    if not isinstance(urls, list) or not urls:
+        raise ConfigError(f'{where} {key} = {urls!r}: expected a list of addresses, ["https://…"]')
+    for url in urls:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigError(f"{where} {key}: {url!r} is not an http or https address")
+    return tuple(urls)
+
+
 def _read_toml(path: Path) -> dict:
     if not path.exists():
         return {}
@@ -144,9 +184,19 @@ def parse_sources(data: Mapping, origin: str = "sources.toml") -> tuple[SourceCo
         try:
             name = raw["name"]
             kind = raw["kind"]
-            urls = raw.get("urls") or [raw["url"]]
+            urls = _source_urls(raw, f"{where} ({name})")
         except KeyError as exc:
             raise ConfigError(f"{where}: missing {exc.args[0]!r}") from exc
+        at = f"{where} ({name})"
+        allow = raw.get("allow", "")
+        try:
+            re.compile(allow)
+        except (re.error, TypeError) as exc:
+            raise ConfigError(f"{at} allow = {allow!r}: not a regular expression: {exc}") from exc
+        try:
+            cadence = parse_duration(raw.get("cadence", "6h"))
+        except ConfigError as exc:
+            raise ConfigError(f"{at} cadence: {exc}") from exc
         if kind not in SOURCE_KINDS:
             raise ConfigError(f"{where} ({name}): kind must be one of {', '.join(SOURCE_KINDS)}")
         if name in seen:
@@ -162,13 +212,13 @@ def parse_sources(data: Mapping, origin: str = "sources.toml") -> tuple[SourceCo
                 urls=tuple(urls),
                 title=raw.get("title", name),
                 language=raw.get("language", "fr"),
-                cadence=parse_duration(raw.get("cadence", "6h")),
-                enabled=bool(raw.get("enabled", True)),
-                confirmed=bool(raw.get("confirmed", True)),
+                cadence=cadence,
+                enabled=_typed(raw, "enabled", True, bool, at),
+                confirmed=_typed(raw, "confirmed", True, bool, at),
                 link_selector=selectors.get("link", ""),
                 next_selector=selectors.get("next", ""),
-                max_pages=int(raw.get("max_pages", 3)),
-                allow=raw.get("allow", ""),
+                max_pages=_typed(raw, "max_pages", 3, int, at),
+                allow=allow,
             )
         )
     return tuple(sources)
@@ -197,6 +247,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         or f"sqlite:///{data_dir / 'hdhwatch.sqlite3'}"
     )
     crawl = main.get("crawl", {})
+    at = f"{config_dir / 'hdhwatch.toml'}: [crawl]"
     mail = main.get("mail", {})
     contact = main.get("contact_url", "https://github.com/hdhwatch/hdhwatch")
     user_agent = crawl.get("user_agent", f"hdhwatch/0.1 (+{contact})")
@@ -208,13 +259,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         user_agent=user_agent,
         watch_terms=tuple(main.get("watch_terms", ())),
         sources=sources,
-        concurrent_per_domain=int(crawl.get("concurrent_per_domain", 2)),
-        download_delay=float(crawl.get("download_delay", 0.5)),
-        autothrottle=bool(crawl.get("autothrottle", True)),
-        download_timeout=float(crawl.get("download_timeout", 30)),
-        max_page_bytes=int(crawl.get("max_page_bytes", 10 * 1024 * 1024)),
-        retry_after_max=float(crawl.get("retry_after_max", 300)),
-        retry_times=int(crawl.get("retry_times", 2)),
+        concurrent_per_domain=_typed(crawl, "concurrent_per_domain", 2, int, at),
+        download_delay=_typed(crawl, "download_delay", 0.5, float, at),
+        autothrottle=_typed(crawl, "autothrottle", True, bool, at),
+        download_timeout=_typed(crawl, "download_timeout", 30, float, at),
+        max_page_bytes=_typed(crawl, "max_page_bytes", 10 * 1024 * 1024, int, at),
+        retry_after_max=_typed(crawl, "retry_after_max", 300, float, at),
+        retry_times=_typed(crawl, "retry_times", 2, int, at),
+        allow_private_addresses=_typed(crawl, "allow_private_addresses", False, bool, at),
         timezone=main.get("timezone", "Europe/Paris"),
         mail_from=env.get("HDHWATCH_MAIL_FROM")
         or mail.get("from", "hdhwatch <hdhwatch@localhost>"),

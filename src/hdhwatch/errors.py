@@ -55,6 +55,48 @@ class FeedError(HdhwatchError):
         self.links = links or []
 
 
+class RefusedUrl(HdhwatchError):
+    """A URL the crawler will not request; ``reason`` is the error kind recorded."""
+
+    reason = "refused"
+
+
+class BadScheme(RefusedUrl):
+    """The URL is not http or https (file:, ftp:, javascript:, mailto:…)."""
+
+    reason = "bad_scheme"
+
+
+class BadUrl(RefusedUrl):
+    """The http(s) URL cannot be requested: no host, a malformed port or address."""
+
+    reason = "bad_url"
+
+
+class UrlTooLong(RefusedUrl):
+    """The URL is longer than the crawler requests."""
+
+    reason = "url_too_long"
+
+
+class PrivateAddress(RefusedUrl):
+    """The host is a private or loopback address, and the configuration does not allow those."""
+
+    reason = "private_address"
+
+
+class RedirectLoop(RefusedUrl):
+    """The URL redirects back to one already visited on the way."""
+
+    reason = "redirect_loop"
+
+
+class StoreFailed(HdhwatchError):
+    """The database refused to store a page's article."""
+
+    reason = "store_failed"
+
+
 class CrawlFailed(HdhwatchError):
     """The crawl process died before recording anything; the message holds its last output."""
 

@@ -8,6 +8,7 @@ crawl process writes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -62,7 +63,13 @@ def run_crawl(
     sources = select_sources(settings, names)
     if not sources:
         return []
-    cmd = [sys.executable, "-m", "hdhwatch.crawl.process", *[s.name for s in sources]]
+    # -P: not the current directory first on sys.path. Cron runs from $HOME, where a
+    # checkout named hdhwatch/ would shadow the installed package.
+    cmd = [
+        sys.executable, "-P", "-m", "hdhwatch.crawl.process",
+        "--parent", str(os.getpid()),
+        *[s.name for s in sources],
+    ]
     # Migrated before the child starts: progress reads never meet a missing schema,
     # and one engine serves every read of this crawl.
     db = open_database(settings.database_url)

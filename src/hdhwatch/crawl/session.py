@@ -14,13 +14,28 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from hdhwatch.config import Settings, SourceConfig
-from hdhwatch.errors import ExtractionError, OffTopic
+from hdhwatch.crawl.policy import check_url
+from hdhwatch.errors import (
+    BadScheme,
+    BadUrl,
+    ExtractionError,
+    OffTopic,
+    RefusedUrl,
+    StoreFailed,
+    UrlTooLong,
+)
 from hdhwatch.extract import canonical_url, content_hash, parse_article
 from hdhwatch.records import Article
 from hdhwatch.store import articles as store
 from hdhwatch.store.db import Database, open_database
 from hdhwatch.textutil import fold_fast
+
+# Errors of a link itself: fetching the feed again cannot mend them, so they do not
+# stop its conditional-GET validators from being kept.
+LINK_ERRORS = frozenset(e.reason for e in (BadScheme, BadUrl, UrlTooLong))
 
 
 @dataclass(frozen=True)
@@ -89,7 +104,7 @@ class CrawlSession:
             # Validators only once the feed's articles are all handled: a crawl
             # killed earlier, or whose article fetches failed, must refetch the feed.
             for (name, url), (etag, modified) in self._validators.items():
-                if not self.counts[name].errors:
+                if set(self.counts[name].errors) <= LINK_ERRORS:
                     store.set_validators(session, self._source_ids[name], url, etag, modified)
         # The timeline is not moved here: each spider closes on its own, and a move
         # announced from one spider's partial view would be announced again, corrected,
@@ -114,10 +129,21 @@ class CrawlSession:
         if etag or modified:
             self._validators[(source, url)] = (etag, modified)
 
+    def may_request(self, source: str, url: str) -> bool:
+        """Whether the crawler may request this discovered link; a refusal is counted as
+        an error of its kind (bad_scheme, bad_url, url_too_long)."""
+        try:
+            check_url(url)
+        except RefusedUrl as exc:
+            self.error(source, exc.reason, str(exc))
+            return False
+        return True
+
     def new_links(self, source: str, urls: Iterable[str]) -> list[tuple[str, str]]:
-        """(url, canonical) pairs not stored yet nor scheduled in this crawl."""
+        """(url, canonical) pairs the crawler may request, not stored yet nor scheduled
+        in this crawl. A refused link is counted and skipped; the others go on."""
         assert self.db is not None
-        pairs = [(url, canonical_url(url)) for url in urls]
+        pairs = [(url, canonical_url(url)) for url in urls if self.may_request(source, url)]
         with self.db.session() as session:
             known = store.known_urls(session, [c for _, c in pairs])
         fresh = []
@@ -154,17 +180,22 @@ class CrawlSession:
                 counts.dropped += 1
             return PageOutcome("off_topic", reason=OffTopic.reason)
         fetched = tuple(canonical_url(u) for u in (page.url, *page.requested))
-        with self.db.session() as session:
-            result = store.save_article(
-                session,
-                article,
-                content_hash(article),
-                fetched_urls=fetched,
-                source_id=self._source_ids[page.source],
-                run_id=self._run_ids[page.source],
-            )
-            if result.new:
-                self._after_store(session, result.article_id)
+        try:
+            with self.db.session() as session:
+                result = store.save_article(
+                    session,
+                    article,
+                    content_hash(article),
+                    fetched_urls=fetched,
+                    source_id=self._source_ids[page.source],
+                    run_id=self._run_ids[page.source],
+                )
+                if result.new:
+                    self._after_store(session, result.article_id)
+        except SQLAlchemyError as exc:  # rolled back: counted, and the crawl goes on
+            failed = StoreFailed(f"{page.url}: {str(exc).splitlines()[0]}")
+            self.error(page.source, failed.reason, str(failed))
+            return PageOutcome("error", reason=failed.reason)
         with self._lock:
             if result.new:
                 counts.new_articles += 1

@@ -31,6 +31,7 @@ def write_demo_config(settings: Settings, base_url: str) -> Path:
         f"timezone = {json.dumps(settings.timezone)}\n"
         f"watch_terms = [{terms}]\n\n"
         "[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
+        "allow_private_addresses = true  # the demo site is on 127.0.0.1\n"
         f"user_agent = {json.dumps(settings.user_agent)}\n",
         encoding="utf-8",
     )

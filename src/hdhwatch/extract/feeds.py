@@ -114,7 +114,7 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
             or _text(children.get("updated"))
             or _text(children.get("date"))
         )
-        links.append(Link(urljoin(base_url, url.strip()), _text(children.get("title")), published))
+        links.append(Link(_absolute(base_url, url), _text(children.get("title")), published))
     if (
         not links
         and kind != "feed"
@@ -133,7 +133,7 @@ def parse_sitemap(body: bytes, base_url: str, allow: str = "") -> list[Link] | S
     kind = _local(root.tag)
     if kind == "sitemapindex":
         locs = [_text(el) for el in root.iter("{*}loc")]
-        return SitemapIndex(tuple(urljoin(base_url, loc) for loc in locs if loc))
+        return SitemapIndex(tuple(_absolute(base_url, loc) for loc in locs if loc))
     if kind != "urlset":
         raise FeedError(f"not a sitemap: root element <{kind}>")
     pattern = re.compile(allow) if allow else None
@@ -146,7 +146,7 @@ def parse_sitemap(body: bytes, base_url: str, allow: str = "") -> list[Link] | S
         published = _date(
             _text(url_el.find(".//{*}news/{*}publication_date")) or _text(url_el.find("{*}lastmod"))
         )
-        links.append(Link(urljoin(base_url, loc), title, published))
+        links.append(Link(_absolute(base_url, loc), title, published))
     if problem:
         raise FeedError(problem, links)
     return links
@@ -169,12 +169,21 @@ def parse_listing(
     seen = set()
     links = []
     for href in hrefs:
-        url = urljoin(base_url, href.strip())
+        url = _absolute(base_url, href)
         if url in seen or (pattern and not pattern.search(url)):
             continue
         seen.add(url)
         links.append(Link(url))
-    return links, urljoin(base_url, next_href) if next_href else None
+    return links, _absolute(base_url, next_href) if next_href else None
+
+
+def _absolute(base_url: str, href: str) -> str:
+    """The link made absolute; as written when it cannot be parsed (``http://[::1``), for
+    the crawler to refuse and count, rather than losing the rest of the document."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return href.strip()
 
 
 def _href(selector: str) -> str:

@@ -128,17 +128,19 @@ def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
 def get_article(session: Session, ref: str) -> Article:
     """An article by id or by URL (any URL it was reached at)."""
     from hdhwatch.extract import canonical_url
-    from hdhwatch.store.models import ArticleUrl
+    from hdhwatch.store.models import ArticleUrl, url_hash
 
     ref = ref.strip()
     article = None
     if ref.isdigit():
         article = session.get(Article, int(ref))
     elif ref.startswith(("http://", "https://")):
-        url = canonical_url(ref)
+        key = url_hash(canonical_url(ref))
         article = (
-            session.scalars(select(Article).join(ArticleUrl).where(ArticleUrl.url == url)).first()
-            or session.scalars(select(Article).where(Article.url == url)).first()
+            session.scalars(
+                select(Article).join(ArticleUrl).where(ArticleUrl.url_hash == key)
+            ).first()
+            or session.scalars(select(Article).where(Article.url_hash == key)).first()
         )
     else:
         raise QueryError(f"{ref!r} is neither an article id nor a URL")

@@ -1,7 +1,7 @@
 """Writes to the store: sources, crawl runs, conditional-GET state, articles.
 
 Every write is idempotent: an article is inserted with ``ON CONFLICT DO
-NOTHING`` on its canonical URL, so a re-run, two crawls at once or a crawl
+NOTHING`` on its canonical URL's hash, so a re-run, two crawls at once or a crawl
 killed mid-way leave no duplicate; each article commits on its own, so a kill
 loses at most the page in flight.
 """
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from hdhwatch.config import SourceConfig
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.db import utcnow
-from hdhwatch.store.models import Article, ArticleUrl, CrawlRun, FeedState, Source
+from hdhwatch.store.models import Article, ArticleUrl, CrawlRun, FeedState, Source, url_hash
 
 
 @dataclass(frozen=True)
@@ -142,10 +142,13 @@ def known_urls(session: Session, urls: list[str]) -> set[str]:
     """Which of these canonical URLs are already stored (as an article or an alias)."""
     if not urls:
         return set()
+    by_hash = {url_hash(url): url for url in urls}
+    hashes = list(by_hash)
     found: set[str] = set()
-    for i in range(0, len(urls), 500):
-        chunk = urls[i : i + 500]
-        found.update(session.scalars(select(ArticleUrl.url).where(ArticleUrl.url.in_(chunk))))
+    for i in range(0, len(hashes), 500):
+        chunk = hashes[i : i + 500]
+        stored = session.scalars(select(ArticleUrl.url_hash).where(ArticleUrl.url_hash.in_(chunk)))
+        found.update(by_hash[h] for h in stored)
     return found
 
 
@@ -159,7 +162,8 @@ def save_article(
     run_id: int | None = None,
 ) -> SaveResult:
     """Insert the article unless its canonical URL is stored; record every URL it was reached at."""
-    existing = session.scalars(select(Article.id).where(Article.url == article.url)).first()
+    key = url_hash(article.url)  # url_hash columns are filled by their default on insert
+    existing = session.scalars(select(Article.id).where(Article.url_hash == key)).first()
     new = False
     duplicate_of = None
     if existing is None:
@@ -187,15 +191,15 @@ def save_article(
             fetched_at=utcnow(),
         )
         inserted = session.scalar(
-            stmt.on_conflict_do_nothing(index_elements=["url"]).returning(Article.id)
+            stmt.on_conflict_do_nothing(index_elements=["url_hash"]).returning(Article.id)
         )
         new = inserted is not None
         existing = (
-            inserted or session.scalars(select(Article.id).where(Article.url == article.url)).one()
+            inserted or session.scalars(select(Article.id).where(Article.url_hash == key)).one()
         )
     for url in {article.url, *fetched_urls}:
         stmt = dialect_insert(session, ArticleUrl).values(url=url, article_id=existing)
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["url_hash"]))
     return SaveResult(article_id=existing, new=new, duplicate_of=duplicate_of if new else None)
 
 

@@ -1,13 +1,15 @@
 """SQLAlchemy 2 models: every table hdhwatch keeps.
 
 Sources and their crawl runs; articles (unique canonical URL, every URL they
-were reached at, a content hash for syndicated copies); what the classifier
-found (provider and frame mentions, deadline statements); the timeline's shift
-events and their corroboration; subscribers and the mail outbox.
+were reached at, both unique by their sha256; a content hash for syndicated
+copies); what the classifier found (provider and frame mentions, deadline
+statements); the timeline's shift events and their corroboration; subscribers
+and the mail outbox.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -29,6 +31,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.records import Deadline as DeadlineRecord
 from hdhwatch.store.db import Base, UTCDateTime, utcnow
+
+
+def url_hash(url: str) -> str:
+    """The key a URL is indexed and looked up by: its sha256, 64 hex characters however
+    long the URL (PostgreSQL refuses a btree index row over about 2.7 kB)."""
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _url_hash_of_row(context) -> str:
+    return url_hash(context.get_current_parameters()["url"])
 
 
 class Source(Base):
@@ -81,7 +93,8 @@ class Article(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(64), unique=True, default=_url_hash_of_row)
     source_id: Mapped[int | None] = mapped_column(
         ForeignKey("sources.id", ondelete="SET NULL"), index=True
     )
@@ -141,7 +154,8 @@ class ArticleUrl(Base):
     __tablename__ = "article_urls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(64), unique=True, default=_url_hash_of_row)
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
