@@ -1,7 +1,7 @@
 """events: target moves and their signals in one table, with the articles behind each
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06
 
 ``shift_events`` and ``shift_corroborations`` become ``events`` (kind
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
