@@ -155,9 +155,9 @@ class StageTimer:
     functions it calls where it looks them up (restored by :meth:`restore`)."""
 
     STAGES = (
-        ("extract (parse_article)", "hdhwatch.crawl.session", "parse_article"),
-        ("watch terms", "hdhwatch.crawl.session", "matches_watch_terms"),
-        ("store (save_article)", "hdhwatch.store.articles", "save_article"),
+        ("extract (parse_article)", "hdhwatch.pipeline", "parse_article"),
+        ("watch terms", "hdhwatch.pipeline", "matches_watch_terms"),
+        ("store (save_article)", "hdhwatch.pipeline", "save_article"),
         ("classify", "hdhwatch.pipeline", "classify"),
         ("persist classification", "hdhwatch.pipeline", "persist_classification"),
     )

@@ -263,11 +263,11 @@ class Alert(tuple):
 
 # --- running the real pipeline ----------------------------------------------------------------
 def evaluate(items: list[Labelled], catalog=None) -> Report:
-    """Feed the corpus through store → classify → timeline on a temporary database."""
-    from hdhwatch.extract import content_hash, parse_article
-    from hdhwatch.pipeline import analyse_article
+    """Feed the corpus through the pipeline (classify → store → detect) on a temporary
+    database, in publication order, one article at a time as a crawl of each would."""
+    from hdhwatch import pipeline
+    from hdhwatch.extract import parse_article
     from hdhwatch.records import Article as ArticleRecord
-    from hdhwatch.store import articles as store
     from hdhwatch.store.db import open_database
     from hdhwatch.store.models import Article
 
@@ -305,10 +305,11 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
                         extraction["failed"] += 1
                         extraction.setdefault("errors", []).append(
                             f"{item.id}\textraction\tfailed\t{exc.reason}: {exc}")
+                prepared = pipeline.prepare(record, catalog=catalog)
                 with db.session() as session:
-                    saved = store.save_article(session, record, content_hash(record))
+                    saved = pipeline.store(session, prepared)
                     by_id[item.id] = saved.article_id
-                    for event in analyse_article(session, saved.article_id):
+                    for event in pipeline.advance_timeline(session):
                         if event.kind != "target_move":
                             continue  # the labelled format scores the target's moves
                         raised.append(Alert(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from hdhwatch.classify.providers import default_catalog
 from hdhwatch.config import Settings, SourceConfig
 from hdhwatch.crawl.policy import check_url
 from hdhwatch.errors import (
@@ -27,11 +28,11 @@ from hdhwatch.errors import (
     StoreFailed,
     UrlTooLong,
 )
-from hdhwatch.extract import canonical_url, content_hash, parse_article
-from hdhwatch.records import Article
+from hdhwatch.extract import canonical_url
+from hdhwatch.pipeline import prepare
+from hdhwatch.pipeline import store as store_prepared
 from hdhwatch.store import articles as store
 from hdhwatch.store.db import Database, open_database
-from hdhwatch.textutil import fold_fast
 
 # Errors of a link itself: fetching the feed again cannot mend them, so they do not
 # stop its conditional-GET validators from being kept.
@@ -55,27 +56,11 @@ class PageOutcome:
     reason: str | None = None
 
 
-def matches_watch_terms(article: Article, terms: Sequence[str]) -> str | None:
-    """The first watch term found in title, lead, description or body (accent- and
-    case-insensitive, whole words), or None."""
-    import re
-
-    haystack = fold_fast(
-        " \n ".join(filter(None, [article.title, article.lead, article.description, article.text]))
-    )
-    for term in terms:
-        needle = fold_fast(term)
-        # The substring test first: a pattern opening on a look-behind makes `re` try
-        # every position of the text (~0.1 ms a term on an 800-word article).
-        if needle in haystack and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack):
-            return term
-    return None
-
-
 class CrawlSession:
     """Bookkeeping of one spider's crawl over its sources."""
 
     def __init__(self, settings: Settings, sources: Sequence[SourceConfig]) -> None:
+        self.catalog = default_catalog(settings.providers_path)
         self.settings = settings
         self.sources = {s.name: s for s in sources}
         self.counts: dict[str, store.RunCounts] = {s.name: store.RunCounts() for s in sources}
@@ -165,33 +150,27 @@ class CrawlSession:
 
     # pages -----------------------------------------------------------------
     def process_page(self, page: Page) -> PageOutcome:
-        """Extract, filter on watch terms and store one page. Thread-safe."""
+        """Prepare (extract, filter on watch terms, classify) and store one page.
+        Thread-safe."""
         assert self.db is not None
         counts = self.counts[page.source]
         try:
-            article = parse_article(page.body, page.url, max_bytes=self.settings.max_page_bytes)
+            prepared = prepare(page.body, page.url, catalog=self.catalog,
+                               watch_terms=self.settings.watch_terms,
+                               max_bytes=self.settings.max_page_bytes)
         except ExtractionError as exc:
             self.error(page.source, exc.reason, f"{page.url}: {exc}")
             return PageOutcome("error", reason=exc.reason)
-        if self.settings.watch_terms and not matches_watch_terms(
-            article, self.settings.watch_terms
-        ):
+        except OffTopic:
             with self._lock:
                 counts.dropped += 1
             return PageOutcome("off_topic", reason=OffTopic.reason)
         fetched = tuple(canonical_url(u) for u in (page.url, *page.requested))
         try:
             with self.db.session() as session:
-                result = store.save_article(
-                    session,
-                    article,
-                    content_hash(article),
-                    fetched_urls=fetched,
-                    source_id=self._source_ids[page.source],
-                    run_id=self._run_ids[page.source],
-                )
-                if result.new:
-                    self._after_store(session, result.article_id)
+                result = store_prepared(session, prepared, fetched_urls=fetched,
+                                        source_id=self._source_ids[page.source],
+                                        run_id=self._run_ids[page.source])
         except SQLAlchemyError as exc:  # rolled back: counted, and the crawl goes on
             failed = StoreFailed(f"{page.url}: {str(exc).splitlines()[0]}")
             self.error(page.source, failed.reason, str(failed))
@@ -203,14 +182,3 @@ class CrawlSession:
                 counts.skipped += 1
         return PageOutcome("new" if result.new else "known", result.article_id)
 
-    def _after_store(self, session, article_id: int) -> None:
-        """Classify the article and move the timeline in the transaction that stores it."""
-        from hdhwatch.classify.providers import default_catalog
-        from hdhwatch.pipeline import analyse_article
-
-        analyse_article(
-            session,
-            article_id,
-            default_catalog(self.settings.providers_path),
-            move_timeline=False,
-        )
