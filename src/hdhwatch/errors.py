@@ -68,7 +68,7 @@ class QueryError(HdhwatchError):
 
 
 class CorpusError(HdhwatchError):
-    """A labelled-corpus file does not follow FORMAT.md."""
+    """A labelled-corpus file does not follow docs/corpus-format.md."""
 
 
 class InvalidAddress(HdhwatchError):

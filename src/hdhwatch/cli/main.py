@@ -313,7 +313,7 @@ def shift_notifier(ctx: click.Context):
 @click.pass_context
 @handle_errors
 def eval_(ctx, corpus: Path, as_json: bool, show_errors: bool, predictions: Path | None) -> None:
-    """Score the classifier on a labelled corpus (../shared/corpus/FORMAT.md).
+    """Score the classifier on a labelled corpus (format: docs/corpus-format.md).
 
     Example: hdhwatch eval tests/corpus/hdhwatch.jsonl --errors
     """

@@ -182,8 +182,8 @@ def _csv_row(row: dict, labelled: bool) -> dict:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
 @click.option("--labelled", is_flag=True,
-              help="Write a labelled corpus (FORMAT.md) from the current predictions, to "
-                   "correct by hand and score with `hdhwatch eval` (jsonl).")
+              help="Write a labelled corpus (docs/corpus-format.md) from the current "
+                   "predictions, to correct by hand and score with `hdhwatch eval` (jsonl).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_context

@@ -9,7 +9,7 @@ JSON-ready rows (dates as ISO strings), the same on SQLite and PostgreSQL:
 * ``current_target`` — the target known today and the sentence that set it;
 * ``provider_counts`` — articles and mentions per provider per month;
 * ``export_rows`` — the whole store for analysts, or (``labelled=True``) a
-  labelled corpus in the shape of ``../shared/corpus/FORMAT.md`` built from
+  labelled corpus in the shape of ``docs/corpus-format.md`` built from
   the store's own predictions, which a user can correct and score with
   ``hdhwatch eval``.
 """
