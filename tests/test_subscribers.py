@@ -141,7 +141,7 @@ def test_subscribers_commands(cli):
     assert missing.exit_code == 1
     assert "Error: alice@example.org is not subscribed" in missing.output
     invalid = cli("subscribers", "add", "not-an-address")
-    assert invalid.exit_code == 1 and "Error: invalid e-mail address" in invalid.output
+    assert invalid.exit_code == 2 and "Error: invalid e-mail address" in invalid.output
     assert "Traceback" not in invalid.output
 
 

@@ -166,10 +166,11 @@ def single_scheduler(settings: Settings) -> Iterator[None]:
         f"({url.render_as_string(hide_password=True)}); stop it first"
     )
     if url.get_backend_name() == "postgresql":
-        from hdhwatch.store.db import make_engine
+        from hdhwatch.store.db import make_engine, reaching
 
         engine = make_engine(settings.database_url)
-        connection = engine.connect()
+        with reaching(settings.database_url):
+            connection = engine.connect()
         try:
             got = connection.execute(text("SELECT pg_try_advisory_lock(72686477, 1)")).scalar()
             if not got:

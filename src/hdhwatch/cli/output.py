@@ -19,13 +19,22 @@ from hdhwatch.config import Settings
 from hdhwatch.errors import HdhwatchError
 
 
+class CommandFailed(click.ClickException):
+    """A library error at the command line's edge: ``Error: …`` and the error's exit status
+    (2: the input was wrong, 1: something failed)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 def handle_errors(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except HdhwatchError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise CommandFailed(str(exc), exc.exit_code) from exc
 
     return wrapper
 

@@ -14,12 +14,13 @@ from sqlalchemy import Select, exists, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from hdhwatch.errors import QueryError
+from hdhwatch.errors import NotFound, QueryError
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.models import Article, DeadlineStatement, ProviderMention, ShiftEvent, Source
 
 _FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+", re.UNICODE)
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,9 @@ def get_article(session: Session, ref: str) -> Article:
 
     ref = ref.strip()
     article = None
-    if ref.isdigit():
-        article = session.get(Article, int(ref))
+    if ref.isascii() and ref.isdigit():
+        # Beyond a 64-bit integer no id can exist (and the driver could not bind it).
+        article = session.get(Article, int(ref)) if int(ref) <= MAX_ID else None
     elif ref.startswith(("http://", "https://")):
         url = canonical_url(ref)
         article = (
@@ -142,7 +144,7 @@ def get_article(session: Session, ref: str) -> Article:
     else:
         raise QueryError(f"{ref!r} is neither an article id nor a URL")
     if article is None:
-        raise QueryError(f"no article {ref!r} in the store")
+        raise NotFound(f"no article {ref!r} in the store")
     return article
 
 
