@@ -218,3 +218,24 @@ def test_a_bad_configuration_stops_every_command_before_it_starts(base_env):
         result = CliRunner().invoke(main, args, env=base_env)
         assert result.exit_code == 2 and "download_delay" in result.stderr, args
     assert not (Path(base_env["HDHWATCH_DATA_DIR"]) / "hdhwatch.sqlite3").exists()
+
+
+@pytest.mark.parametrize("spider,name,message", [
+    ("feeds", "nope", "crawl: error: no source named 'nope'; known sources: mon-journal"),
+    ("sitemap", "mon-journal", "crawl: error: mon-journal: not a sitemap source"),
+])
+def test_scrapy_crawl_with_a_bad_source_is_one_line_too(base_env, spider, name, message):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in base_env.items() if v is not None}
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"source={name}"],
+        cwd=Path(__file__).resolve().parents[1], env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if "error" in line.lower()] == [
+        line for line in result.stderr.splitlines() if line.startswith("crawl: error:")]
+    assert message in result.stderr

@@ -156,3 +156,81 @@ def test_status_counts_articles_classified_by_an_older_rule_set(make_settings, d
             session.get(Article, saved.article_id).classifier_version = version
     with database.session() as session:
         assert service_status(session, settings, utcnow()).stale_classifications == 1
+
+
+def hdhwatch(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hdhwatch", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_run_exits_1_and_status_shows_the_failure_when_every_source_fails(make_settings):
+    from sqlalchemy import select
+
+    from hdhwatch.store.db import open_database
+    from hdhwatch.store.models import CrawlRun
+
+    settings = make_settings(SOURCES)  # port 9 on loopback: every request is refused
+    env = child_environment(settings)
+    run = hdhwatch(env, "run", "--all")
+    assert run.returncode == 1, run.stdout + run.stderr
+    outcomes = {line.split()[0]: line.split()[1] for line in run.stdout.splitlines()
+                if line.startswith(("hebdo", "quotidien"))}
+    assert outcomes == {"hebdo": "failed", "quotidien": "failed"}, run.stdout
+    assert "failed: hebdo, quotidien (see hdhwatch status)" in run.stderr
+    crawl = hdhwatch(env, "crawl", "quotidien")
+    assert crawl.returncode == 1 and "failed" in crawl.stdout
+
+    status = hdhwatch(env, "status")
+    assert status.returncode == 0, status.stderr
+    hebdo = next(line for line in status.stdout.splitlines() if line.startswith("hebdo"))
+    assert hebdo.split()[5] == "failed", status.stdout  # name kind enabled day time status
+    db = open_database(settings.database_url)
+    try:
+        with db.session() as session:
+            last_error = session.scalars(
+                select(CrawlRun.last_error).order_by(CrawlRun.id.desc())).first()
+    finally:
+        db.close()
+    assert len(last_error) > 40
+    assert f"quotidien (failed): {last_error}" in status.stdout  # whole, however long
+
+
+def test_run_exits_1_when_a_message_cannot_be_delivered(make_settings):
+    from datetime import date
+
+    from hdhwatch.channels.notify import enqueue_shift_alerts
+    from hdhwatch.channels.subscribers import add_subscriber
+    from hdhwatch.records import Article as ArticleRecord
+    from hdhwatch.store.articles import save_article
+    from hdhwatch.store.db import open_database, utcnow
+    from hdhwatch.store.models import DeadlineStatement, ShiftEvent
+
+    settings = make_settings("")
+    env = {**child_environment(settings), "HDHWATCH_SMTP_URL": "smtp+plain://127.0.0.1:9"}
+    quote = "Le Health Data Hub quittera Microsoft Azure d'ici fin 2026."
+    db = open_database(settings.database_url)
+    try:
+        with db.session() as session:
+            add_subscriber(session, "alice@example.org")
+            saved = save_article(session, ArticleRecord(
+                url="https://www.example.org/hdh", title="HDH", text=quote,
+                published=datetime(2026, 2, 12, 10, 30, tzinfo=UTC)), "hash-hdh")
+            statement = DeadlineStatement(
+                article_id=saved.article_id, deadline=date(2026, 12, 31), precision="year",
+                role="current", sentence=quote, offset=0, phrase="d'ici fin 2026")
+            session.add(statement)
+            session.flush()
+            event = ShiftEvent(
+                key="2025-12-31/year>2026-12-31/year", from_deadline=date(2025, 12, 31),
+                from_precision="year", to_deadline=date(2026, 12, 31), to_precision="year",
+                article_id=saved.article_id, statement_id=statement.id, kind="inferred")
+            session.add(event)
+            session.flush()
+            assert enqueue_shift_alerts(session, [event], settings, now=utcnow()) == 1
+    finally:
+        db.close()
+    run = hdhwatch(env, "run")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "no source due" in run.stdout
+    assert "1 message(s) could not be delivered" in run.stderr
+    assert hdhwatch(env, "send").returncode == 0  # nothing due: the retry waits its back-off

@@ -109,6 +109,7 @@ def deliver(settings: Settings, db, now: datetime):
 def crawl_job(source_name: str) -> None:
     from hdhwatch.crawl.run import run_crawl
     from hdhwatch.store.db import open_database, utcnow
+    from hdhwatch.store.models import run_outcome
 
     settings = load_settings()
     summaries = run_crawl(settings, [source_name])
@@ -116,7 +117,7 @@ def crawl_job(source_name: str) -> None:
         logger.info(
             "crawl %s: %s, fetched %d, new %d, errors %s",
             s.source,
-            s.status,
+            run_outcome(s.status, s.pages_fetched, s.errors),
             s.pages_fetched,
             s.new_articles,
             s.errors or "none",
@@ -325,7 +326,7 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
                 s.kind,
                 s.enabled,
                 run.started_at if run else None,
-                run.status if run else None,
+                run.outcome if run else None,
                 (run.started_at + s.cadence if run else now) if s.enabled else None,
                 errors,
             )

@@ -101,6 +101,10 @@ def _duration(seconds: float) -> str:
 def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> None:
     """Crawl the named sources now (default: every enabled source) and print a summary.
 
+    Exit status: 0 when every source was crawled, 1 when a source failed (more of
+    its requests failed than succeeded, or its crawl was interrupted), 2 for a
+    usage error (an unknown source).
+
     Example: hdhwatch crawl numerama next
     """
     from hdhwatch.crawl.run import run_crawl, select_sources
@@ -116,8 +120,21 @@ def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> Non
             progress=None if verbose else progress.crawl,
         )
     click.echo(crawl_summary(summaries))
-    if any(s.status != "finished" for s in summaries) or not summaries:
+    if failed_sources(summaries) or not summaries:
         ctx.exit(1)
+
+
+def outcome(summary) -> str:
+    """finished | failed | interrupted: a run whose requests mostly failed is a failure."""
+    from hdhwatch.store.models import run_outcome
+
+    return run_outcome(summary.status, summary.pages_fetched, summary.errors)
+
+
+def failed_sources(summaries) -> list[str]:
+    from hdhwatch.store.models import FAILED_OUTCOMES
+
+    return [s.source for s in summaries if outcome(s) in FAILED_OUTCOMES]
 
 
 def crawl_summary(summaries) -> str:
@@ -129,7 +146,7 @@ def crawl_summary(summaries) -> str:
         rows.append(
             [
                 s.source,
-                s.status,
+                outcome(s),
                 s.pages_fetched,
                 s.new_articles,
                 s.skipped,
@@ -397,6 +414,9 @@ def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bo
     For cron users and manual runs. Sources are due when their cadence has
     elapsed since their last crawl; name sources or use --all to crawl anyway.
 
+    Exit status: 0 when all went well, 1 when a source failed or a message
+    could not be delivered, 2 for a usage error (an unknown source).
+
     Example: hdhwatch run --all
     """
     from hdhwatch.schedule import run_pass
@@ -412,6 +432,13 @@ def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bo
     click.echo(crawl_summary(report.crawled) if report.crawled else "no source due")
     click.echo(f"digests queued: {report.queued_digests}")
     click.echo(f"mail: {report.sent}")
+    failed = failed_sources(report.crawled)
+    if failed:
+        click.echo(f"failed: {', '.join(failed)} (see hdhwatch status)", err=True)
+    if report.sent is not None and report.sent.failed:
+        click.echo(f"mail: {report.sent.failed} message(s) could not be delivered", err=True)
+    if failed or (report.sent is not None and report.sent.failed):
+        ctx.exit(1)
 
 
 @main.command()
@@ -436,13 +463,15 @@ def status(ctx: click.Context) -> None:
             _when(s.last_run),
             s.last_status or "never",
             _when(s.next_due),
-            s.last_error or "",
         ]
         for s in st.sources
     ]
-    click.echo(
-        table(["source", "kind", "enabled", "last run", "status", "next due", "last error"], rows)
-    )
+    click.echo(table(["source", "kind", "enabled", "last run", "status", "next due"], rows))
+    errors = [s for s in st.sources if s.last_error]
+    if errors:  # whole, below the table: an error cut to fit a column explains nothing
+        click.echo("\nLast errors:")
+        for s in errors:
+            click.echo(f"  {s.name} ({s.last_status}): {s.last_error}")
     click.echo("")
     if st.stale_classifications:
         click.echo(f"{st.stale_classifications} article(s) were classified by an older rule "
