@@ -449,20 +449,23 @@ def status(ctx: click.Context) -> None:
 
     Example: hdhwatch status
     """
+    from zoneinfo import ZoneInfo
+
     from hdhwatch.schedule import service_status
     from hdhwatch.store.db import utcnow
 
     settings = settings_of(ctx)
     with open_db(ctx).session() as session:
         st = service_status(session, settings, utcnow())
+    zone = ZoneInfo(settings.timezone)
     rows = [
         [
             s.name,
             s.kind,
             "yes" if s.enabled else "no",
-            _when(s.last_run),
+            _when(s.last_run, zone),
             s.last_status or "never",
-            _when(s.next_due),
+            _when(s.next_due, zone) if s.next_due is None or s.next_due > st.now else "now",
         ]
         for s in st.sources
     ]
@@ -496,12 +499,9 @@ def status(ctx: click.Context) -> None:
             click.echo(f"  {ev['outlet']}, {day}: {ev['url']}")
 
 
-def _when(value) -> str:
-    if value is None:
-        return "-"
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M")
+def _when(value, zone) -> str:
+    """A time in the configured zone, which it names: '2026-12-06 04:47 CET'."""
+    return "-" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 @main.command()
@@ -515,11 +515,9 @@ def schedule(ctx: click.Context) -> None:
 
     Example: hdhwatch schedule
     """
-    import logging
+    from hdhwatch.schedule import configure_logging, serve
 
-    from hdhwatch.schedule import serve
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings_of(ctx))
     serve(settings_of(ctx), echo=click.echo)
 
 
