@@ -537,11 +537,18 @@ def schedule(ctx: click.Context) -> None:
 def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     """Serve the bundled demo site on a local port, crawl it, and show what was stored.
 
+    The demo keeps its own store, demo/ in the data directory (database, mail,
+    configuration), apart from the one your real crawls use; it prints how to
+    query it and how to remove it.
+
     Example: hdhwatch demo
     """
+    import shlex
+
     from hdhwatch.demo import run_demo
 
     result = run_demo(settings_of(ctx), port=port, echo=click.echo, verbose=verbose)
+    demo = result.settings
     click.echo(crawl_summary(result.summaries))
     click.echo("")
     click.echo(f"{len(result.articles)} demo articles in the store (newest first):")
@@ -554,5 +561,12 @@ def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     if not result.mail:
         click.echo("  none: no new shift and nothing new for a digest")
     click.echo("")
-    click.echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID   ·   '
-               "hdhwatch timeline   ·   hdhwatch status")
+    click.echo(f"The demo has a store of its own, {demo.data_dir}: its database "
+               f"{Path(demo.database_url.removeprefix('sqlite:///')).name}, its mail in "
+               "outbox/ and its sources in config/, apart from the store `hdhwatch run` uses.")
+    click.echo("Query it:   export "
+               f"HDHWATCH_DATA_DIR={shlex.quote(str(demo.data_dir))} "
+               f"HDHWATCH_CONFIG_DIR={shlex.quote(str(demo.config_dir))}")
+    click.echo('            hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID'
+               "   ·   hdhwatch timeline   ·   hdhwatch status")
+    click.echo(f"Remove it:  rm -r {shlex.quote(str(demo.data_dir))}")
