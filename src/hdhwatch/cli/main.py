@@ -15,7 +15,14 @@ from pathlib import Path
 import click
 
 from hdhwatch import __version__
-from hdhwatch.cli.output import emit, handle_errors, open_db, settings_of, table
+from hdhwatch.cli.output import (
+    canonical_provider,
+    emit,
+    handle_errors,
+    open_db,
+    settings_of,
+    table,
+)
 from hdhwatch.config import load_settings
 
 
@@ -230,20 +237,6 @@ def articles(
     with open_db(ctx).session() as session:
         found = [article_dict(a) for a in list_articles(session, f)]
     emit(found, fmt, ["id", "published", "outlet", "title", "url"])
-
-
-def canonical_provider(ctx: click.Context, name: str) -> str:
-    """The canonical name of a provider given by any alias; unknown names are refused."""
-    from hdhwatch.classify.providers import default_catalog
-    from hdhwatch.errors import QueryError
-
-    catalog = default_catalog(settings_of(ctx).providers_path)
-    try:
-        return catalog.get(name).name
-    except KeyError:
-        raise QueryError(
-            f"unknown provider {name!r}; known: {', '.join(sorted(catalog.names))}"
-        ) from None
 
 
 @main.command()
