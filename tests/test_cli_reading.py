@@ -1,5 +1,5 @@
 """Reading what was found: whole values outside a terminal, `timeline --since`,
-`providers --provider`."""
+`providers --provider`, and `show` with what the classifier found and why."""
 
 from __future__ import annotations
 
@@ -81,3 +81,43 @@ def test_providers_for_one_provider_by_any_alias(store):
     refused = CliRunner().invoke(main, ["providers", "--provider", "Nimbus"],
                                  obj={"settings": store.settings})
     assert refused.exit_code == 2 and "unknown provider 'Nimbus'" in refused.stderr
+
+
+def test_show_says_what_was_found_and_why(store):
+    article_id = store.ids["a-015"]  # a move reported: fin 2022 -> 2025
+    data = json.loads(store("show", str(article_id), "--format", "json"))
+    assert data["relevant"] is True and data["relevance_reasons"]
+    assert {"provider", "count", "alias", "sentence"} <= set(data["provider_mentions"][0])
+    assert data["deadlines"]
+    for statement in data["deadlines"] + data["dates_set_aside"]:
+        assert statement["sentence"] and statement["phrase"] in statement["sentence"]
+        assert statement["kind"] and statement["confidence"] and "approx" in statement
+    assert all(d["kind"] in ("target", "interim", "bound") for d in data["deadlines"])
+    assert all(d["kind"] in ("event", "other") for d in data["dates_set_aside"])
+
+    text = store("show", str(article_id))
+    assert "relevant:  yes (score " in text
+    assert data["relevance_reasons"][0] in text
+    assert f"providers: {data['provider_mentions'][0]['provider']}" in text
+    assert f"Migration dates stated ({len(data['deadlines'])}):" in text
+    for statement in data["deadlines"]:
+        assert (f"{statement['target']} ({statement['deadline']}, {statement['precision']}): "
+                f"role {statement['role']}, kind {statement['kind']}") in text
+        assert f"confidence {statement['confidence']}" in text
+        assert statement["sentence"] in text
+    assert "role former" in text and "role current" in text
+
+
+def test_show_lists_the_dates_it_set_aside(store):
+    found = None
+    for article_id in store.ids.values():
+        data = json.loads(store("show", str(article_id), "--format", "json"))
+        if data["dates_set_aside"]:
+            found = article_id, data
+            break
+    assert found, "the sample holds an article with a date set aside"
+    article_id, data = found
+    text = store("show", str(article_id))
+    assert f"Dates set aside ({len(data['dates_set_aside'])}):" in text
+    aside = data["dates_set_aside"][0]
+    assert f"kind {aside['kind']}" in text and aside["sentence"] in text

@@ -247,7 +247,14 @@ def articles(
 @click.pass_context
 @handle_errors
 def show(ctx, ref: str, fmt: str) -> None:
-    """Print one article with its text and metadata.
+    """Print one article: its metadata, what the classifier found in it, and its text.
+
+    What was found: whether it is about the HDH's hosting and why, the providers
+    and frames it names, and each dated statement with its sentence, its role
+    (current or former), its kind (a target of the migration, an interim step, a
+    lower bound, or a date set aside: an event, another deadline) and how sure
+    the classifier is. ID is the first column of `hdhwatch articles`, or give
+    the article's URL.
 
     Example: hdhwatch show 12
     """
@@ -264,9 +271,57 @@ def show(ctx, ref: str, fmt: str) -> None:
         click.echo(f"{key + ':':<11}{value or '-'}")
     if data["duplicate_of"]:
         click.echo(f"{'copy of:':<11}article {data['duplicate_of']} (same text)")
+    click.echo("")
+    for line in _found_lines(data):
+        click.echo(line)
     if data["lead"]:
         click.echo("\n" + click.style(data["lead"], italic=True))
     click.echo("\n" + data["text"])
+
+
+def _found_lines(data: dict) -> list[str]:
+    """What the classifier found in an article (``article_dict(full=True)``), for people."""
+    if data["relevant"] is None:
+        lines = [f"{'relevant:':<11}not classified yet"]
+    else:
+        score = f" (score {data['relevance_score']:.2f})" if data["relevance_score"] else ""
+        reasons = ", ".join(data["relevance_reasons"])
+        lines = [f"{'relevant:':<11}{'yes' if data['relevant'] else 'no'}{score}"
+                 + (f": {reasons}" if reasons else "")]
+    def named(p: dict) -> str:
+        notes = [f"{p['count']}×"] if p["count"] > 1 else []
+        if p["alias"] and p["alias"] != p["provider"]:
+            notes.append(f"as {p['alias']}")
+        return p["provider"] + (f" ({', '.join(notes)})" if notes else "")
+
+    providers = ", ".join(named(p) for p in data["provider_mentions"])
+    lines.append(f"{'providers:':<11}{providers or '-'}")
+    frames = ", ".join(f["frame"] for f in data["frames"])
+    lines.append(f"{'frames:':<11}{frames or '-'}")
+    for title, statements in (("Migration dates stated", data["deadlines"]),
+                              ("Dates set aside", data["dates_set_aside"])):
+        lines.append(f"\n{title} ({len(statements)}):" if statements else f"\n{title}: none")
+        for d in statements:
+            lines.extend(_statement_lines(d))
+    # The shift events the article raised or corroborates go here, with the events stage.
+    return lines
+
+
+def _statement_lines(d: dict) -> list[str]:
+    notes = [f"role {d['role']}", f"kind {d['kind']}"]
+    if d.get("bound") == "not_before":
+        notes.append("not before")
+    if d.get("scope") == "interim":
+        notes.append("interim step")
+    if d["approx"]:
+        notes.append("approximate (from a duration)")
+    notes.append(f"confidence {d['confidence']}" + (f" ({d['basis']})" if d["basis"] else ""))
+    said = f"phrase « {d['phrase']} »" + (f", cue « {d['cue']} »" if d["cue"] else "")
+    return [
+        f"  {d['target']} ({d['deadline']}, {d['precision']}): {', '.join(notes)}",
+        f"    {said}",
+        f"    {d['sentence']}",
+    ]
 
 
 # --- classification ----------------------------------------------------------------------
