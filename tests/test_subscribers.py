@@ -157,3 +157,14 @@ def test_every_mail_command_is_documented_with_an_example(command):
     result = CliRunner().invoke(main, [*command, "--help"], obj={"settings": None})
     assert result.exit_code == 0
     assert "Example: hdhwatch " in result.output
+
+
+def test_an_address_in_other_capitals_is_the_same_subscriber(cli):
+    assert cli("subscribers", "add", "you@example.org").exit_code == 0
+    again = cli("subscribers", "add", "YOU@Example.org", "--digest", "daily")
+    assert again.exit_code == 0, again.output
+    assert "subscribed you@example.org (fr, alerts, daily digest)" in again.output
+    [row] = json.loads(cli("subscribers", "list", "--format", "json").stdout)
+    assert (row["email"], row["digest"]) == ("you@example.org", "daily")
+    assert cli("subscribers", "remove", "You@EXAMPLE.ORG").exit_code == 0
+    assert json.loads(cli("subscribers", "list", "--format", "json").stdout) == []
