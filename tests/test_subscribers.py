@@ -168,3 +168,15 @@ def test_an_address_in_other_capitals_is_the_same_subscriber(cli):
     assert (row["email"], row["digest"]) == ("you@example.org", "daily")
     assert cli("subscribers", "remove", "You@EXAMPLE.ORG").exit_code == 0
     assert json.loads(cli("subscribers", "list", "--format", "json").stdout) == []
+
+
+def test_a_digest_preview_with_nothing_to_write_says_so_and_fails(cli, tmp_path):
+    assert cli("subscribers", "add", "alice@example.org", "--digest", "daily").exit_code == 0
+    eml = tmp_path / "next.eml"
+    result = cli("digest", "--preview", "--output", str(eml))
+    assert result.exit_code == 1, result.output
+    assert "alice@example.org would get no digest" in result.stdout
+    assert f"{eml} not written: there is no digest to write" in result.stderr
+    assert not eml.exists()
+    shown = cli("digest", "--preview")  # without a file asked for, nothing failed
+    assert shown.exit_code == 0 and "would get no digest" in shown.stdout

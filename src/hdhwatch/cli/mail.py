@@ -141,6 +141,9 @@ def digest(ctx: click.Context, preview: bool, email: str | None, output: Path | 
         if message is None:
             click.echo(f"nothing new since {since:%Y-%m-%d %H:%M} UTC: "
                        f"{subscriber.email} would get no digest")
+            if output:  # the file asked for is not there: a script must not read an old one
+                click.echo(f"{output} not written: there is no digest to write", err=True)
+                ctx.exit(1)
         elif output:
             output.write_text(message.as_string(), encoding="utf-8")
             click.echo(f"wrote the digest for {subscriber.email} to {output}")
