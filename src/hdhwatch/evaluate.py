@@ -263,7 +263,8 @@ class Alert(tuple):
 
 # --- running the real pipeline ----------------------------------------------------------------
 def evaluate(items: list[Labelled], catalog=None) -> Report:
-    """Feed the corpus through store → classify → timeline on a temporary database."""
+    """Feed the corpus through store → classify → timeline on a temporary database,
+    recognising providers with ``catalog`` (default: the project's catalogue)."""
     from hdhwatch.extract import content_hash, parse_article
     from hdhwatch.pipeline import analyse_article
     from hdhwatch.records import Article as ArticleRecord
@@ -308,7 +309,7 @@ def evaluate(items: list[Labelled], catalog=None) -> Report:
                 with db.session() as session:
                     saved = store.save_article(session, record, content_hash(record))
                     by_id[item.id] = saved.article_id
-                    for event in analyse_article(session, saved.article_id):
+                    for event in analyse_article(session, saved.article_id, catalog):
                         raised.append(Alert(
                             event.from_deadline.isoformat() if event.from_deadline else None,
                             event.to_deadline.isoformat(), event.from_precision,
