@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -14,6 +15,9 @@ from hdhwatch.store.db import open_database
 HERE = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("HDHWATCH_REQUIRE_SERVICES") == "1"
 PG_ADMIN_URL = os.environ.get("HDHWATCH_TEST_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+# ../shared beside the checkout: every developer and CI have it (.ci/run checks); a user's
+# clone does not, and the tests reading it are skipped there.
+SEED = HERE.parents[1] / "shared" / "corpus" / "seed.jsonl"
 
 
 def _service_missing(reason: str):
@@ -33,6 +37,14 @@ def _pg_admin():
         )
     except psycopg.OperationalError as exc:
         _service_missing(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}".splitlines()[0])
+
+
+@pytest.fixture
+def seed_item() -> dict:
+    """The labelled seed article of ../shared/corpus/seed.jsonl."""
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is not beside this checkout (../shared is for developers and CI)")
+    return json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
 
 
 @pytest.fixture
@@ -73,12 +85,12 @@ def write_config(config_dir: Path, sources_toml: str = "", extra: str = "") -> P
     config_dir.mkdir(parents=True, exist_ok=True)
     main = (HERE.parent / "config" / "hdhwatch.toml").read_text(encoding="utf-8")
     main = main.split("[crawl]")[0]
+    # the test sites are on 127.0.0.1 (before ``extra``, which may open other tables)
+    private = "" if "allow_private_addresses" in extra else "allow_private_addresses = true\n"
     main += (
         "\n[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
-        "retry_times = 2\nretry_after_max = 5\ndownload_timeout = 10\n" + extra
+        "retry_times = 2\nretry_after_max = 5\ndownload_timeout = 10\n" + private + extra
     )
-    if "allow_private_addresses" not in extra:  # the test sites are on 127.0.0.1
-        main += "allow_private_addresses = true\n"
     (config_dir / "hdhwatch.toml").write_text(main, encoding="utf-8")
     (config_dir / "sources.toml").write_text(sources_toml, encoding="utf-8")
     providers = HERE.parent / "config" / "providers.toml"

@@ -33,20 +33,28 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def demo_env(tmp_path_factory):
-    """A data dir filled by running `hdhwatch demo` once, as a user would."""
-    data = tmp_path_factory.mktemp("demo-data")
-    env = {"HDHWATCH_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+def user_env(tmp_path_factory):
+    """A user's environment: their own data dir, the project's configuration."""
+    data = tmp_path_factory.mktemp("user-data")
+    return {"HDHWATCH_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+
+
+@pytest.fixture(scope="module")
+def demo_env(user_env):
+    """`hdhwatch demo` run once, as a user would, and the environment that queries its store
+    (as the demo says to)."""
     port = free_port()
     run = subprocess.run(
         [sys.executable, "-m", "hdhwatch", "demo", "--port", str(port)],
-        env=env,
+        env=user_env,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
-    return env, port, run.stdout
+    exports = next(line for line in run.stdout.splitlines() if line.startswith("Query it:"))
+    demo = dict(word.split("=", 1) for word in exports.split()[3:])
+    return {**user_env, **demo}, port, run.stdout
 
 
 def cli(env, *args: str) -> subprocess.CompletedProcess:
@@ -59,10 +67,10 @@ def cli(env, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_demo_stores_its_articles_and_a_second_run_stores_nothing(demo_env):
+def test_demo_stores_its_articles_and_a_second_run_stores_nothing(demo_env, user_env):
     env, port, first = demo_env
     assert "25 demo articles in the store" in first
-    again = cli(env, "demo", "--port", str(port))
+    again = cli(user_env, "demo", "--port", str(port))
     assert again.returncode == 0, again.stderr
     total = next(line for line in again.stdout.splitlines() if line.startswith("total"))
     assert total.split()[2] == "0", again.stdout  # new
@@ -137,3 +145,23 @@ def test_demo_writes_the_shift_alert_with_its_picture_and_the_digest(demo_env):
     assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
     assert f'cid:{images[0]["Content-ID"].strip("<>")}' in html
     assert str(outbox) in output
+
+
+def test_the_demo_has_a_store_of_its_own_and_says_where(demo_env, user_env):
+    from pathlib import Path
+
+    env, _, output = demo_env
+    demo_dir = Path(env["HDHWATCH_DATA_DIR"])
+    assert demo_dir.parent == Path(user_env["HDHWATCH_DATA_DIR"])
+    assert f"The demo has a store of its own, {demo_dir}" in output
+    assert f"Remove it:  rm -r {demo_dir}" in output
+    assert (demo_dir / "hdhwatch.sqlite3").exists()
+    # The user's own store knows nothing of the made-up outlets.
+    status = cli(user_env, "status")
+    assert status.returncode == 0, status.stderr
+    assert "numerama" in status.stdout
+    for outlet in ("lecourrier-numerique", "acteurs-de-letat", "quotidien-du-nuage"):
+        assert outlet not in status.stdout
+    assert json.loads(cli(user_env, "articles", "--format", "json").stdout) == []
+    demo_status = cli(env, "status")
+    assert "lecourrier-numerique" in demo_status.stdout and "numerama" not in demo_status.stdout

@@ -534,11 +534,11 @@ LISTING_SOURCE = (
     "file,before,after,key,problem",
     [
         ("hdhwatch.toml", "download_delay = 0", 'download_delay = "fast"', "download_delay",
-         "a number"),
-        ("sources.toml", "max_pages = 2", 'max_pages = "lots"', "max_pages", "a whole number"),
+         "number"),
+        ("sources.toml", "max_pages = 2", 'max_pages = "lots"', "max_pages", "integer"),
         ("sources.toml", "max_pages = 2", 'allow = "("', "allow", "regular expression"),
         ("sources.toml", 'urls = ["http://127.0.0.1:9/"]', 'urls = "http://127.0.0.1:9/"',
-         "urls", "a list"),
+         "urls", "valid list"),
     ],
 )
 def test_a_bad_crawl_setting_is_one_clean_line(tmp_path, file, before, after, key, problem):
@@ -555,6 +555,6 @@ def test_a_bad_crawl_setting_is_one_clean_line(tmp_path, file, before, after, ke
         [sys.executable, "-m", "hdhwatch", "crawl"], env=env, capture_output=True, text=True,
         timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error (see the README's exit statuses)
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: {path}: ") and key in line and problem in line, line

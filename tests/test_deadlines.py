@@ -462,9 +462,8 @@ def test_traps_yield_nothing(text: str, published: str) -> None:
 
 
 # --- the seed article ----------------------------------------------------------------------
-@pytest.mark.skipif(not SEED.exists(), reason="shared/corpus/seed.jsonl is not beside the checkout")
-def test_seed_article() -> None:
-    item = json.loads(SEED.read_text("utf-8").splitlines()[0])
+def test_seed_article(seed_item: dict) -> None:
+    item = seed_item
     text = "\n\n".join(p for p in (item.get("title"), item["text"]) if p)
     deadlines = find_deadlines(text, date.fromisoformat(item["published"]), item["language"])
     assert {(d.deadline.isoformat(), d.precision, d.role) for d in deadlines} == {

@@ -250,3 +250,30 @@ def test_predictions_write_approx(tmp_path):
     predicted = json.loads(predictions.read_text(encoding="utf-8"))["predicted"]
     assert predicted["deadlines"] == [{"deadline": "2022-11-30", "precision": "month",
                                        "role": "current", "approx": True}]
+
+
+def test_eval_recognises_providers_with_the_configured_catalogue(tmp_path, make_settings):
+    """`hdhwatch eval` classifies with config/providers.toml of the configuration in use."""
+    settings = make_settings()
+    catalogue = settings.config_dir / "providers.toml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + (
+        '\n[[provider]]\nname = "Nuage Breton"\naliases = ["Nuage Breton", "NuageBZH"]\n'
+        'country = "FR"\njurisdiction = "FR"\n'), encoding="utf-8")
+    line = {
+        "id": "nuage", "published": "2026-03-02", "language": "fr",
+        "title": "Health Data Hub : NuageBZH candidat à l'hébergement",
+        "text": "Le Health Data Hub quittera Microsoft Azure : NuageBZH, hébergeur breton "
+                "qualifié SecNumCloud, se porte candidat pour accueillir la plateforme des "
+                "données de santé, dont la migration est prévue d'ici fin 2026.",
+        "expected": {"relevant": True, "providers": ["Microsoft", "Nuage Breton"],
+                     "deadlines": [], "shift": None},
+    }
+    corpus = tmp_path / "nuage.jsonl"
+    corpus.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(corpus), "--json", "--predictions",
+                                       str(predictions)], obj={"settings": settings})
+    assert result.exit_code == 0, result.output
+    predicted = json.loads(predictions.read_text(encoding="utf-8"))["predicted"]
+    assert sorted(predicted["providers"]) == ["Microsoft", "Nuage Breton"]
+    assert json.loads(result.stdout)["providers"]["fn"] == 0

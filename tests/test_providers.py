@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from hdhwatch.classify.providers import (
     load_providers,
 )
 from hdhwatch.errors import ConfigError
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
 
 FORMAT_TABLE = (
     "Microsoft", "Amazon Web Services", "Google", "OVHcloud", "Outscale", "Oodrive",
@@ -290,8 +287,8 @@ def test_empty_text(catalog: ProviderCatalog) -> None:
     assert find_frames("") == ()
 
 
-def test_seed_providers(catalog: ProviderCatalog) -> None:
-    seed = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+def test_seed_providers(catalog: ProviderCatalog, seed_item: dict) -> None:
+    seed = seed_item
     found = names(seed.get("title", "") + "\n\n" + seed["text"], catalog)
     assert set(found) == set(seed["expected"]["providers"])
     assert len(found) == len(set(found))

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from hdhwatch.errors import QueryError
+from hdhwatch.errors import NotFound, QueryError
 from hdhwatch.read.query import ArticleFilter, get_article, list_articles, parse_day
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store import articles as store
@@ -81,7 +81,7 @@ def test_get_article_by_id_or_url(filled):
     with filled.session() as session:
         by_url = get_article(session, "https://a.example/2?utm_source=rss")
         assert get_article(session, str(by_url.id)).url == "https://a.example/2"
-        with pytest.raises(QueryError):
+        with pytest.raises(NotFound):
             get_article(session, "99999")
 
 

@@ -8,15 +8,10 @@ name the HDH's hosting in one passing line.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from hdhwatch.classify.providers import default_catalog, find_providers
 from hdhwatch.classify.relevance import RELEVANT_POINTS, assess_relevance
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seed.jsonl"
 
 RELEVANT = [
     pytest.param(
@@ -305,8 +300,8 @@ def test_not_relevant(title: str, lead: str | None, text: str) -> None:
     assert 0 <= result.score < 0.5
 
 
-def test_seed_is_relevant_with_its_providers() -> None:
-    seed = json.loads(SEED.read_text(encoding="utf-8").splitlines()[0])
+def test_seed_is_relevant_with_its_providers(seed_item: dict) -> None:
+    seed = seed_item
     result = assess_relevance(seed.get("title", ""), None, seed["text"], seed["language"])
     assert result.relevant
     assert "body:health data hub" in result.reasons and "body:microsoft" in result.reasons

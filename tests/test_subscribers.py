@@ -141,7 +141,7 @@ def test_subscribers_commands(cli):
     assert missing.exit_code == 1
     assert "Error: alice@example.org is not subscribed" in missing.output
     invalid = cli("subscribers", "add", "not-an-address")
-    assert invalid.exit_code == 1 and "Error: invalid e-mail address" in invalid.output
+    assert invalid.exit_code == 2 and "Error: invalid e-mail address" in invalid.output
     assert "Traceback" not in invalid.output
 
 
@@ -157,3 +157,26 @@ def test_every_mail_command_is_documented_with_an_example(command):
     result = CliRunner().invoke(main, [*command, "--help"], obj={"settings": None})
     assert result.exit_code == 0
     assert "Example: hdhwatch " in result.output
+
+
+def test_an_address_in_other_capitals_is_the_same_subscriber(cli):
+    assert cli("subscribers", "add", "you@example.org").exit_code == 0
+    again = cli("subscribers", "add", "YOU@Example.org", "--digest", "daily")
+    assert again.exit_code == 0, again.output
+    assert "subscribed you@example.org (fr, alerts, daily digest)" in again.output
+    [row] = json.loads(cli("subscribers", "list", "--format", "json").stdout)
+    assert (row["email"], row["digest"]) == ("you@example.org", "daily")
+    assert cli("subscribers", "remove", "You@EXAMPLE.ORG").exit_code == 0
+    assert json.loads(cli("subscribers", "list", "--format", "json").stdout) == []
+
+
+def test_a_digest_preview_with_nothing_to_write_says_so_and_fails(cli, tmp_path):
+    assert cli("subscribers", "add", "alice@example.org", "--digest", "daily").exit_code == 0
+    eml = tmp_path / "next.eml"
+    result = cli("digest", "--preview", "--output", str(eml))
+    assert result.exit_code == 1, result.output
+    assert "alice@example.org would get no digest" in result.stdout
+    assert f"{eml} not written: there is no digest to write" in result.stderr
+    assert not eml.exists()
+    shown = cli("digest", "--preview")  # without a file asked for, nothing failed
+    assert shown.exit_code == 0 and "would get no digest" in shown.stdout

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
+from typing import NoReturn
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer
@@ -38,10 +40,10 @@ class SourceSpider(scrapy.Spider):
             else:
                 sources = [s for s in settings.sources if s.enabled and s.kind == cls.kind]
         except UnknownSource as exc:
-            raise UsageError(str(exc)) from exc
+            _usage_error(str(exc))
         wrong = [s.name for s in sources if s.kind != cls.kind]
         if wrong:
-            raise UsageError(f"{', '.join(wrong)}: not a {cls.kind} source (spider {cls.name!r})")
+            _usage_error(f"{', '.join(wrong)}: not a {cls.kind} source (spider {cls.name!r})")
         spider.session = CrawlSession(settings, sources)
         crawler.signals.connect(spider._open_session, signal=signals.spider_opened)
         return spider
@@ -122,6 +124,13 @@ class SourceSpider(scrapy.Spider):
         kind, message = describe_failure(failure)
         self.logger.warning("%s: %s", kind, message)
         self.session.error(request.meta.get("source", "?"), kind, message)
+
+
+def _usage_error(message: str) -> NoReturn:
+    """Stop like Scrapy's own usage errors, one line and status 2: a UsageError raised here,
+    inside the running reactor, would only be logged with a traceback."""
+    print(f"crawl: error: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
 
 
 def _scrapy_errors(*names: str) -> tuple[type, ...]:

@@ -1,4 +1,9 @@
-"""Named errors: one small exception per reason something is rejected or fails."""
+"""Named errors: one small exception per reason something is rejected or fails.
+
+``exit_code`` is the command line's exit status when the error ends a command:
+2 when what the user gave is wrong (an argument, an option, the configuration),
+1 when something failed or was not there.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,25 @@ from __future__ import annotations
 class HdhwatchError(Exception):
     """Base class of every error hdhwatch raises on purpose."""
 
+    exit_code = 1
 
-class ConfigError(HdhwatchError):
+
+class InvalidInput(HdhwatchError):
+    """What the user gave (an argument, an option, a configuration value) is invalid."""
+
+    exit_code = 2
+
+
+class ConfigError(InvalidInput):
     """The configuration files or environment variables are invalid."""
+
+
+class DatabaseUnavailable(HdhwatchError):
+    """The database cannot be opened or reached (never shows the password)."""
+
+
+class NotFound(HdhwatchError):
+    """The store holds nothing under that id, URL or address."""
 
 
 class ExtractionError(HdhwatchError):
@@ -101,27 +122,27 @@ class CrawlFailed(HdhwatchError):
     """The crawl process died before recording anything; the message holds its last output."""
 
 
-class UnknownSource(HdhwatchError):
+class UnknownSource(InvalidInput):
     """No configured source has that name."""
 
 
-class QueryError(HdhwatchError):
+class QueryError(InvalidInput):
     """A query has invalid input (bad date, unknown provider, bad search syntax)."""
 
 
-class CorpusError(HdhwatchError):
-    """A labelled-corpus file does not follow FORMAT.md."""
+class CorpusError(InvalidInput):
+    """A labelled-corpus file does not follow docs/corpus-format.md."""
 
 
-class InvalidAddress(HdhwatchError):
+class InvalidAddress(InvalidInput):
     """An e-mail address a subscriber gave is not one mail can be delivered to."""
 
 
-class InvalidPreference(HdhwatchError):
+class InvalidPreference(InvalidInput):
     """A subscription preference (language, digest frequency) has an unknown value."""
 
 
-class UnknownSubscriber(HdhwatchError):
+class UnknownSubscriber(NotFound):
     """No subscription has that address or unsubscribe token."""
 
 
@@ -138,5 +159,5 @@ class DeliveryError(HdhwatchError):
         self.per_message = per_message
 
 
-class PlotError(HdhwatchError):
+class PlotError(InvalidInput):
     """A timeline picture cannot be drawn to that file (unknown format, unwritable path)."""

@@ -1,6 +1,6 @@
 """``hdhwatch eval``: score the classifier and the timeline on a labelled corpus.
 
-Reads the JSON Lines format of ../shared/corpus/FORMAT.md, feeds the articles
+Reads the JSON Lines format of docs/corpus-format.md, feeds the articles
 through the real store, classification and timeline code on a temporary
 SQLite database in ``published`` order (as a crawl would), reads the
 predictions back from the store, and scores them.

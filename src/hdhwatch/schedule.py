@@ -4,8 +4,13 @@ The scheduler only wires jobs to the functions the CLI calls. APScheduler 3.x
 keeps its jobs in the same database (SQLAlchemyJobStore); job ids are fixed so
 a restart replaces them instead of adding copies; every job has
 ``max_instances=1`` and coalesces missed runs; crawls run in a subprocess (the
-Twisted reactor cannot be restarted). One scheduler per database: a second one
-refuses to start.
+Twisted reactor cannot be restarted), at most ``CRAWL_WORKERS`` at once. One
+scheduler per database: a second one refuses to start.
+
+When a source is due comes from its crawls recorded in the store, never from
+when the service started (``next_due``): a source never crawled, or whose
+cadence has elapsed, runs as the service starts; restarting it changes no due
+time. ``hdhwatch run`` and ``hdhwatch status`` use the same rule.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ JOBS_TABLE = "apscheduler_jobs"
 SEND_EVERY = timedelta(minutes=2)
 DIGEST_HOUR = 8  # local time: digests go out in the morning
 CRAWL_GRACE = 3600  # a crawl missed by less than an hour still runs
+CRAWL_WORKERS = 4  # crawl processes at once (every source is due on a fresh store)
 DIGEST_GRACE = 12 * 3600  # a digest due during a restart still goes out
 
 
@@ -47,6 +53,12 @@ class PassReport:
     sent: object | None = None  # outbox.SendReport
 
 
+def next_due(source: SourceConfig, last_run: datetime | None, now: datetime) -> datetime:
+    """When ``source`` is due: its cadence after its last recorded crawl, or now if never
+    crawled (a time already past means due now)."""
+    return now if last_run is None else last_run + source.cadence
+
+
 def due_sources(
     settings: Settings, last_runs: dict[str, datetime], now: datetime
 ) -> list[SourceConfig]:
@@ -54,7 +66,7 @@ def due_sources(
     return [
         s
         for s in settings.sources
-        if s.enabled and (s.name not in last_runs or last_runs[s.name] + s.cadence <= now)
+        if s.enabled and next_due(s, last_runs.get(s.name), now) <= now
     ]
 
 
@@ -111,6 +123,7 @@ def deliver(settings: Settings, db, now: datetime):
 def crawl_job(source_name: str) -> None:
     from hdhwatch.crawl.run import run_crawl
     from hdhwatch.store.db import open_database, utcnow
+    from hdhwatch.store.models import run_outcome
 
     settings = load_settings()
     summaries = run_crawl(settings, [source_name])
@@ -118,7 +131,7 @@ def crawl_job(source_name: str) -> None:
         logger.info(
             "crawl %s: %s, fetched %d, new %d, errors %s",
             s.source,
-            s.status,
+            run_outcome(s.status, s.pages_fetched, s.errors),
             s.pages_fetched,
             s.new_articles,
             s.errors or "none",
@@ -159,6 +172,30 @@ def digest_job() -> None:
 
 
 # --- the scheduler ---------------------------------------------------------------------------
+class ZonedFormatter(logging.Formatter):
+    """Log times in the service's time zone, which they name (job times are in it too)."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return datetime.fromtimestamp(record.created, self.zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def configure_logging(settings: Settings) -> None:
+    """The service's log: our lines and warnings at INFO, times with their zone; Alembic's
+    plugin and DDL notes and APScheduler's bookkeeping (one 'Adding job' per job) only
+    when they warn."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(ZonedFormatter(ZoneInfo(settings.timezone)))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    for name in ("alembic", "apscheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 @contextlib.contextmanager
 def single_scheduler(settings: Settings) -> Iterator[None]:
     """Hold the database's scheduler lock, or raise SchedulerAlreadyRunning."""
@@ -168,10 +205,11 @@ def single_scheduler(settings: Settings) -> Iterator[None]:
         f"({url.render_as_string(hide_password=True)}); stop it first"
     )
     if url.get_backend_name() == "postgresql":
-        from hdhwatch.store.db import make_engine
+        from hdhwatch.store.db import make_engine, reaching
 
         engine = make_engine(settings.database_url)
-        connection = engine.connect()
+        with reaching(settings.database_url):
+            connection = engine.connect()
         try:
             got = connection.execute(text("SELECT pg_try_advisory_lock(72686477, 1)")).scalar()
             if not got:
@@ -195,22 +233,30 @@ def single_scheduler(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build_scheduler(settings: Settings):
-    """A BackgroundScheduler with the persistent job store and every job registered."""
+def build_scheduler(settings: Settings, now: datetime | None = None):
+    """A BackgroundScheduler with the persistent job store and every job registered.
+
+    Each crawl is first due when ``next_due`` says (from the crawls recorded in the
+    store, at the latest now), then every cadence.
+    """
+    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
+    from sqlalchemy.orm import Session
 
-    from hdhwatch.store.db import make_engine
+    from hdhwatch.store import articles as store
+    from hdhwatch.store.db import make_engine, utcnow
 
     zone = ZoneInfo(settings.timezone)
+    now = (now or utcnow()).astimezone(zone)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        last_runs = store.last_run_times(session)
     scheduler = BackgroundScheduler(
-        jobstores={
-            "default": SQLAlchemyJobStore(
-                engine=make_engine(settings.database_url), tablename=JOBS_TABLE
-            )
-        },
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        executors={"default": ThreadPoolExecutor(4), "crawl": ThreadPoolExecutor(CRAWL_WORKERS)},
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": CRAWL_GRACE},
         timezone=zone,
     )
@@ -220,13 +266,17 @@ def build_scheduler(settings: Settings):
             continue
         job_id = f"crawl:{source.name}"
         wanted.add(job_id)
+        first = max(next_due(source, last_runs.get(source.name), now), now).astimezone(zone)
         scheduler.add_job(
             "hdhwatch.schedule:crawl_job",
-            IntervalTrigger(seconds=int(source.cadence.total_seconds()), timezone=zone),
+            IntervalTrigger(seconds=int(source.cadence.total_seconds()), start_date=first,
+                            timezone=zone),
             args=[source.name],
             id=job_id,
             name=f"crawl {source.name}",
             replace_existing=True,
+            next_run_time=first,
+            executor="crawl",
         )
     scheduler.add_job(
         "hdhwatch.schedule:send_job",
@@ -251,22 +301,45 @@ def serve(
     settings: Settings, *, echo: Callable[[str], None] = print, stop: threading.Event | None = None
 ) -> None:
     """Run the scheduler until SIGTERM/SIGINT (or ``stop``), then stop after the running job."""
+    from apscheduler.events import (
+        EVENT_JOB_ERROR,
+        EVENT_JOB_EXECUTED,
+        EVENT_JOB_MISSED,
+        EVENT_JOB_SUBMITTED,
+    )
+
     stop = stop or threading.Event()
     with single_scheduler(settings):
-        from hdhwatch.store.db import upgrade
+        from hdhwatch.store.db import current_revision, upgrade
 
+        before = current_revision(settings.database_url)
         upgrade(settings.database_url)
+        after = current_revision(settings.database_url)
+        if after != before:
+            echo(f"database migrated from {before or 'an empty database'} to {after}")
         from hdhwatch.crawl.run import bring_timeline_up_to_date
 
         bring_timeline_up_to_date(settings)  # what a crawl killed with the last service left
         scheduler, wanted = build_scheduler(settings)
+        running: dict[str, int] = {}
+        lock = threading.Lock()
+
+        def track(event) -> None:
+            with lock:
+                if event.code == EVENT_JOB_SUBMITTED:
+                    running[event.job_id] = running.get(event.job_id, 0) + 1
+                elif running.get(event.job_id):
+                    running[event.job_id] -= 1
+
+        scheduler.add_listener(
+            track, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
         scheduler.start(paused=True)
         for job in scheduler.get_jobs():
             if job.id not in wanted:  # a source removed from the config
                 job.remove()
-        scheduler.resume()
-        for job in sorted(scheduler.get_jobs(), key=lambda j: j.id):
+        for job in sorted(scheduler.get_jobs(), key=lambda j: (j.next_run_time, j.id)):
             echo(f"scheduled {job.id:<32} next run {job.next_run_time:%Y-%m-%d %H:%M %Z}")
+        scheduler.resume()
         previous = {}
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGTERM, signal.SIGINT):
@@ -276,7 +349,10 @@ def serve(
             while not stop.wait(1.0):
                 pass
         finally:
-            echo("stopping: waiting for the running job to finish …")
+            with lock:
+                busy = sorted(job_id for job_id, count in running.items() if count)
+            if busy:
+                echo(f"stopping: waiting for the running job to finish ({', '.join(busy)}) …")
             scheduler.shutdown(wait=True)
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
@@ -303,14 +379,17 @@ class ServiceStatus:
     known_target: tuple | None  # (deadline, precision)
     evidence: dict | None  # outlet, published, sentence, url
     stale_classifications: int = 0  # articles classified by an older rule set
+    now: datetime | None = None  # when the status was taken
 
 
 def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
     from sqlalchemy import func, select
 
     from hdhwatch.events.timeline import known_target
+    from hdhwatch.store import articles as store
     from hdhwatch.store.models import CrawlRun, DeadlineStatement, OutboxMessage, Source
 
+    last_runs = store.last_run_times(session)
     latest = {}
     rows = session.execute(
         select(Source.name, CrawlRun)
@@ -329,8 +408,8 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
                 s.kind,
                 s.enabled,
                 run.started_at if run else None,
-                run.status if run else None,
-                (run.started_at + s.cadence if run else now) if s.enabled else None,
+                run.outcome if run else None,
+                next_due(s, last_runs.get(s.name), now) if s.enabled else None,
                 errors,
             )
         )
@@ -369,4 +448,4 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
             Article.classifier_version != CLASSIFIER_VERSION,
         )
     )
-    return ServiceStatus(sources, pending or 0, failed, state.known, evidence, stale or 0)
+    return ServiceStatus(sources, pending or 0, failed, state.known, evidence, stale or 0, now)

@@ -1,7 +1,10 @@
 """Subscribers: who receives shift alerts and digests, in which language, how often.
 
 Adding an address twice updates its preferences (and re-activates it), so the
-command can be re-run safely. Each subscriber gets a random token that
+command can be re-run safely. Addresses are one subscription whatever the case
+of their letters: the domain's case never matters in mail, and no mail service
+we know tells ``Alice@`` from ``alice@`` either (RFC 5321 would let one); the
+address is kept as first given. Each subscriber gets a random token that
 unsubscribes it without logging in (the List-Unsubscribe link of every mail).
 """
 
@@ -11,7 +14,7 @@ import re
 import secrets
 from email.utils import parseaddr
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
@@ -71,6 +74,12 @@ def add_subscriber(
     address = normalize_address(email)
     _check_preferences(language, digest)
     preferences = dict(language=language, alerts=alerts, digest=digest, active=True)
+    existing = _find(session, address)
+    if existing is not None:
+        for key, value in preferences.items():
+            setattr(existing, key, value)
+        session.flush()
+        return existing
     # An upsert, so that two adds at once cannot fail on the unique address.
     stmt = dialect_insert(session, Subscriber).values(
         email=address, token=secrets.token_urlsafe(24), **preferences
@@ -92,9 +101,18 @@ def remove_subscriber(session: Session, email: str) -> None:
     session.flush()
 
 
+def _find(session: Session, address: str) -> Subscriber | None:
+    """The subscription of a normalised address, whatever the case of its letters."""
+    return session.scalars(
+        select(Subscriber)
+        .where(func.lower(Subscriber.email) == address.lower())
+        .order_by(Subscriber.id)
+    ).first()
+
+
 def get_subscriber(session: Session, email: str) -> Subscriber:
     address = normalize_address(email)
-    subscriber = session.scalars(select(Subscriber).where(Subscriber.email == address)).first()
+    subscriber = _find(session, address)
     if subscriber is None:
         raise UnknownSubscriber(f"{address} is not subscribed (see: hdhwatch subscribers list)")
     return subscriber

@@ -107,6 +107,10 @@ def subscribers_list(ctx: click.Context, fmt: str) -> None:
 def digest(ctx: click.Context, preview: bool, email: str | None, output: Path | None) -> None:
     """Queue the digests that are due and send them; or preview the next one.
 
+    Exit status: 0 when every message went out, 1 when one could not be
+    delivered (or, with --preview --output, when there is no digest to write),
+    2 for a usage error.
+
     Example: hdhwatch digest --preview --to alice@example.org
     """
     from hdhwatch.channels.notify import (
@@ -137,6 +141,9 @@ def digest(ctx: click.Context, preview: bool, email: str | None, output: Path | 
         if message is None:
             click.echo(f"nothing new since {since:%Y-%m-%d %H:%M} UTC: "
                        f"{subscriber.email} would get no digest")
+            if output:  # the file asked for is not there: a script must not read an old one
+                click.echo(f"{output} not written: there is no digest to write", err=True)
+                ctx.exit(1)
         elif output:
             output.write_text(message.as_string(), encoding="utf-8")
             click.echo(f"wrote the digest for {subscriber.email} to {output}")
@@ -158,7 +165,10 @@ def send(ctx: click.Context) -> None:
     """Deliver the queued mail that is due now and print what happened.
 
     Without HDHWATCH_SMTP_URL the messages are written as .eml files in the
-    outbox directory. Exits with status 1 when a message could not be sent.
+    outbox directory.
+
+    Exit status: 0 when every due message went out, 1 when one could not be
+    delivered (it is retried later, see hdhwatch status), 2 for a usage error.
 
     Example: hdhwatch send
     """

@@ -15,7 +15,14 @@ from pathlib import Path
 import click
 
 from hdhwatch import __version__
-from hdhwatch.cli.output import emit, handle_errors, open_db, settings_of, table
+from hdhwatch.cli.output import (
+    canonical_provider,
+    emit,
+    handle_errors,
+    open_db,
+    settings_of,
+    table,
+)
 from hdhwatch.config import load_settings
 
 
@@ -101,6 +108,10 @@ def _duration(seconds: float) -> str:
 def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> None:
     """Crawl the named sources now (default: every enabled source) and print a summary.
 
+    Exit status: 0 when every source was crawled, 1 when a source failed (more of
+    its requests failed than succeeded, or its crawl was interrupted), 2 for a
+    usage error (an unknown source).
+
     Example: hdhwatch crawl numerama next
     """
     from hdhwatch.crawl.run import run_crawl, select_sources
@@ -116,8 +127,21 @@ def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> Non
             progress=None if verbose else progress.crawl,
         )
     click.echo(crawl_summary(summaries))
-    if any(s.status != "finished" for s in summaries) or not summaries:
+    if failed_sources(summaries) or not summaries:
         ctx.exit(1)
+
+
+def outcome(summary) -> str:
+    """finished | failed | interrupted: a run whose requests mostly failed is a failure."""
+    from hdhwatch.store.models import run_outcome
+
+    return run_outcome(summary.status, summary.pages_fetched, summary.errors)
+
+
+def failed_sources(summaries) -> list[str]:
+    from hdhwatch.store.models import FAILED_OUTCOMES
+
+    return [s.source for s in summaries if outcome(s) in FAILED_OUTCOMES]
 
 
 def crawl_summary(summaries) -> str:
@@ -129,7 +153,7 @@ def crawl_summary(summaries) -> str:
         rows.append(
             [
                 s.source,
-                s.status,
+                outcome(s),
                 s.pages_fetched,
                 s.new_articles,
                 s.skipped,
@@ -215,20 +239,6 @@ def articles(
     emit(found, fmt, ["id", "published", "outlet", "title", "url"])
 
 
-def canonical_provider(ctx: click.Context, name: str) -> str:
-    """The canonical name of a provider given by any alias; unknown names are refused."""
-    from hdhwatch.classify.providers import default_catalog
-    from hdhwatch.errors import QueryError
-
-    catalog = default_catalog(settings_of(ctx).providers_path)
-    try:
-        return catalog.get(name).name
-    except KeyError:
-        raise QueryError(
-            f"unknown provider {name!r}; known: {', '.join(sorted(catalog.names))}"
-        ) from None
-
-
 @main.command()
 @click.argument("ref", metavar="ID|URL")
 @click.option(
@@ -237,7 +247,14 @@ def canonical_provider(ctx: click.Context, name: str) -> str:
 @click.pass_context
 @handle_errors
 def show(ctx, ref: str, fmt: str) -> None:
-    """Print one article with its text and metadata.
+    """Print one article: its metadata, what the classifier found in it, and its text.
+
+    What was found: whether it is about the HDH's hosting and why, the providers
+    and frames it names, and each dated statement with its sentence, its role
+    (current or former), its kind (a target of the migration, an interim step, a
+    lower bound, or a date set aside: an event, another deadline) and how sure
+    the classifier is. ID is the first column of `hdhwatch articles`, or give
+    the article's URL.
 
     Example: hdhwatch show 12
     """
@@ -254,9 +271,57 @@ def show(ctx, ref: str, fmt: str) -> None:
         click.echo(f"{key + ':':<11}{value or '-'}")
     if data["duplicate_of"]:
         click.echo(f"{'copy of:':<11}article {data['duplicate_of']} (same text)")
+    click.echo("")
+    for line in _found_lines(data):
+        click.echo(line)
     if data["lead"]:
         click.echo("\n" + click.style(data["lead"], italic=True))
     click.echo("\n" + data["text"])
+
+
+def _found_lines(data: dict) -> list[str]:
+    """What the classifier found in an article (``article_dict(full=True)``), for people."""
+    if data["relevant"] is None:
+        lines = [f"{'relevant:':<11}not classified yet"]
+    else:
+        score = f" (score {data['relevance_score']:.2f})" if data["relevance_score"] else ""
+        reasons = ", ".join(data["relevance_reasons"])
+        lines = [f"{'relevant:':<11}{'yes' if data['relevant'] else 'no'}{score}"
+                 + (f": {reasons}" if reasons else "")]
+    def named(p: dict) -> str:
+        notes = [f"{p['count']}×"] if p["count"] > 1 else []
+        if p["alias"] and p["alias"] != p["provider"]:
+            notes.append(f"as {p['alias']}")
+        return p["provider"] + (f" ({', '.join(notes)})" if notes else "")
+
+    providers = ", ".join(named(p) for p in data["provider_mentions"])
+    lines.append(f"{'providers:':<11}{providers or '-'}")
+    frames = ", ".join(f["frame"] for f in data["frames"])
+    lines.append(f"{'frames:':<11}{frames or '-'}")
+    for title, statements in (("Migration dates stated", data["deadlines"]),
+                              ("Dates set aside", data["dates_set_aside"])):
+        lines.append(f"\n{title} ({len(statements)}):" if statements else f"\n{title}: none")
+        for d in statements:
+            lines.extend(_statement_lines(d))
+    # The shift events the article raised or corroborates go here, with the events stage.
+    return lines
+
+
+def _statement_lines(d: dict) -> list[str]:
+    notes = [f"role {d['role']}", f"kind {d['kind']}"]
+    if d.get("bound") == "not_before":
+        notes.append("not before")
+    if d.get("scope") == "interim":
+        notes.append("interim step")
+    if d["approx"]:
+        notes.append("approximate (from a duration)")
+    notes.append(f"confidence {d['confidence']}" + (f" ({d['basis']})" if d["basis"] else ""))
+    said = f"phrase « {d['phrase']} »" + (f", cue « {d['cue']} »" if d["cue"] else "")
+    return [
+        f"  {d['target']} ({d['deadline']}, {d['precision']}): {', '.join(notes)}",
+        f"    {said}",
+        f"    {d['sentence']}",
+    ]
 
 
 # --- classification ----------------------------------------------------------------------
@@ -313,7 +378,7 @@ def shift_notifier(ctx: click.Context):
 @click.pass_context
 @handle_errors
 def eval_(ctx, corpus: Path, as_json: bool, show_errors: bool, predictions: Path | None) -> None:
-    """Score the classifier on a labelled corpus (../shared/corpus/FORMAT.md).
+    """Score the classifier on a labelled corpus (format: docs/corpus-format.md).
 
     Example: hdhwatch eval tests/corpus/hdhwatch.jsonl --errors
     """
@@ -397,6 +462,9 @@ def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bo
     For cron users and manual runs. Sources are due when their cadence has
     elapsed since their last crawl; name sources or use --all to crawl anyway.
 
+    Exit status: 0 when all went well, 1 when a source failed or a message
+    could not be delivered, 2 for a usage error (an unknown source).
+
     Example: hdhwatch run --all
     """
     from hdhwatch.schedule import run_pass
@@ -412,6 +480,13 @@ def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bo
     click.echo(crawl_summary(report.crawled) if report.crawled else "no source due")
     click.echo(f"digests queued: {report.queued_digests}")
     click.echo(f"mail: {report.sent}")
+    failed = failed_sources(report.crawled)
+    if failed:
+        click.echo(f"failed: {', '.join(failed)} (see hdhwatch status)", err=True)
+    if report.sent is not None and report.sent.failed:
+        click.echo(f"mail: {report.sent.failed} message(s) could not be delivered", err=True)
+    if failed or (report.sent is not None and report.sent.failed):
+        ctx.exit(1)
 
 
 @main.command()
@@ -422,6 +497,8 @@ def status(ctx: click.Context) -> None:
 
     Example: hdhwatch status
     """
+    from zoneinfo import ZoneInfo
+
     from hdhwatch.read.report import shift_rows
     from hdhwatch.schedule import service_status
     from hdhwatch.store.db import utcnow
@@ -430,21 +507,24 @@ def status(ctx: click.Context) -> None:
     with open_db(ctx).session() as session:
         st = service_status(session, settings, utcnow())
         signals = shift_rows(session, status="signal")
+    zone = ZoneInfo(settings.timezone)
     rows = [
         [
             s.name,
             s.kind,
             "yes" if s.enabled else "no",
-            _when(s.last_run),
+            _when(s.last_run, zone),
             s.last_status or "never",
-            _when(s.next_due),
-            s.last_error or "",
+            _when(s.next_due, zone) if s.next_due is None or s.next_due > st.now else "now",
         ]
         for s in st.sources
     ]
-    click.echo(
-        table(["source", "kind", "enabled", "last run", "status", "next due", "last error"], rows)
-    )
+    click.echo(table(["source", "kind", "enabled", "last run", "status", "next due"], rows))
+    errors = [s for s in st.sources if s.last_error]
+    if errors:  # whole, below the table: an error cut to fit a column explains nothing
+        click.echo("\nLast errors:")
+        for s in errors:
+            click.echo(f"  {s.name} ({s.last_status}): {s.last_error}")
     click.echo("")
     if st.stale_classifications:
         click.echo(f"{st.stale_classifications} article(s) were classified by an older rule "
@@ -476,12 +556,9 @@ def status(ctx: click.Context) -> None:
             click.echo(f"  « {row['sentence']} »")
 
 
-def _when(value) -> str:
-    if value is None:
-        return "-"
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M")
+def _when(value, zone) -> str:
+    """A time in the configured zone, which it names: '2026-12-06 04:47 CET'."""
+    return "-" if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 @main.command()
@@ -495,11 +572,9 @@ def schedule(ctx: click.Context) -> None:
 
     Example: hdhwatch schedule
     """
-    import logging
+    from hdhwatch.schedule import configure_logging, serve
 
-    from hdhwatch.schedule import serve
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings_of(ctx))
     serve(settings_of(ctx), echo=click.echo)
 
 
@@ -519,11 +594,18 @@ def schedule(ctx: click.Context) -> None:
 def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     """Serve the bundled demo site on a local port, crawl it, and show what was stored.
 
+    The demo keeps its own store, demo/ in the data directory (database, mail,
+    configuration), apart from the one your real crawls use; it prints how to
+    query it and how to remove it.
+
     Example: hdhwatch demo
     """
+    import shlex
+
     from hdhwatch.demo import run_demo
 
     result = run_demo(settings_of(ctx), port=port, echo=click.echo, verbose=verbose)
+    demo = result.settings
     click.echo(crawl_summary(result.summaries))
     click.echo("")
     click.echo(f"{len(result.articles)} demo articles in the store (newest first):")
@@ -536,5 +618,12 @@ def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     if not result.mail:
         click.echo("  none: no new shift and nothing new for a digest")
     click.echo("")
-    click.echo('Next: hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID   ·   '
-               "hdhwatch timeline   ·   hdhwatch status")
+    click.echo(f"The demo has a store of its own, {demo.data_dir}: its database "
+               f"{Path(demo.database_url.removeprefix('sqlite:///')).name}, its mail in "
+               "outbox/ and its sources in config/, apart from the store `hdhwatch run` uses.")
+    click.echo("Query it:   export "
+               f"HDHWATCH_DATA_DIR={shlex.quote(str(demo.data_dir))} "
+               f"HDHWATCH_CONFIG_DIR={shlex.quote(str(demo.config_dir))}")
+    click.echo('            hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID'
+               "   ·   hdhwatch timeline   ·   hdhwatch status")
+    click.echo(f"Remove it:  rm -r {shlex.quote(str(demo.data_dir))}")

@@ -11,6 +11,7 @@ import functools
 import io
 import json
 import shutil
+import sys
 from collections.abc import Callable
 
 import click
@@ -19,13 +20,22 @@ from hdhwatch.config import Settings
 from hdhwatch.errors import HdhwatchError
 
 
+class CommandFailed(click.ClickException):
+    """A library error at the command line's edge: ``Error: …`` and the error's exit status
+    (2: the input was wrong, 1: something failed)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 def handle_errors(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except HdhwatchError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise CommandFailed(str(exc), exc.exit_code) from exc
 
     return wrapper
 
@@ -42,6 +52,20 @@ def open_db(ctx: click.Context):
         ctx.obj["db"] = open_database(settings_of(ctx).database_url)
         ctx.call_on_close(ctx.obj["db"].close)
     return ctx.obj["db"]
+
+
+def canonical_provider(ctx: click.Context, name: str) -> str:
+    """The canonical name of a provider given by any alias; unknown names are refused."""
+    from hdhwatch.classify.providers import default_catalog
+    from hdhwatch.errors import QueryError
+
+    catalog = default_catalog(settings_of(ctx).providers_path)
+    try:
+        return catalog.get(name).name
+    except KeyError:
+        raise QueryError(
+            f"unknown provider {name!r}; known: {', '.join(sorted(catalog.names))}"
+        ) from None
 
 
 def emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
@@ -70,12 +94,21 @@ def _flat(value):
     return value
 
 
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one; None when it is a file or a pipe,
+    where values are printed whole (cutting them to fit would lose what was asked for)."""
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((120, 24)).columns
+
+
 def table(headers: list[str], rows: list[list], width: int | None = None) -> str:
-    """A plain-text table fitted to the terminal: the widest column is cut to fit."""
-    width = width or shutil.get_terminal_size((120, 24)).columns
+    """A plain-text table. On a terminal (or given a ``width``) the widest column is cut
+    to fit; piped to a file or a program, every value is printed whole."""
+    width = width or terminal_width()
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    excess = sum(widths) + 2 * (len(widths) - 1) - width if width else 0
     while excess > 0:
         i = max(range(len(widths)), key=lambda k: widths[k])
         if widths[i] <= 12:

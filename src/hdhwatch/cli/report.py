@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
 import click
 
-from hdhwatch.cli.output import emit, handle_errors, open_db, settings_of, table
+from hdhwatch.cli.output import (
+    canonical_provider,
+    emit,
+    handle_errors,
+    open_db,
+    settings_of,
+    table,
+    terminal_width,
+)
 
 STATEMENT_COLUMNS = ["published", "outlet", "target", "role", "note", "phrase", "title"]
 SHIFT_COLUMNS = ["published", "move", "kind", "outlet", "confirmed by", "title"]
@@ -35,15 +42,16 @@ def _note(row: dict) -> str:
 
 
 def _corroborations(shifts: list[dict]) -> str:
-    """One wrapped paragraph per corroborated move: who said it again, and when."""
-    width = shutil.get_terminal_size((120, 24)).columns
+    """One paragraph per corroborated move: who said it again, and when (wrapped to the
+    terminal; one line each in a file or a pipe)."""
+    width = terminal_width()
     blocks = []
     for shift in shifts:
         if shift["corroborated_by"]:
             said = "; ".join(f"{a['published'] or '?'} {a['outlet'] or a['url']}"
                              for a in shift["corroborated_by"])
-            blocks.append(textwrap.fill(f"{shift['move']}, confirmed by: {said}", width,
-                                        subsequent_indent="    "))
+            line = f"{shift['move']}, confirmed by: {said}"
+            blocks.append(textwrap.fill(line, width, subsequent_indent="    ") if width else line)
     return "\n".join(blocks)
 
 
@@ -61,6 +69,8 @@ def _current_text(current: dict | None) -> str:
 
 
 @click.command()
+@click.option("--since", help="Only statements and moves published on or after this day "
+              "(YYYY-MM-DD); the current target is today's all the same.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True,
               help="json: statements, shift events and current target; csv: the statements.")
@@ -68,7 +78,7 @@ def _current_text(current: dict | None) -> str:
               help="Also draw the timeline to this .png or .svg file.")
 @click.pass_context
 @handle_errors
-def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
+def timeline(ctx: click.Context, since: str | None, fmt: str, plot_path: Path | None) -> None:
     """Show every stated target, the shift events and the target known today.
 
     The statements come in publication order with the outlet, the target in
@@ -77,15 +87,17 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
     targets awaiting confirmation (one outlet, no sure statement: shown, never
     mailed); then the current target and the sentence that set it.
 
-    Example: hdhwatch timeline --plot timeline.svg
+    Example: hdhwatch timeline --since 2026-01-01 --plot timeline.svg
     """
     from hdhwatch.read.plot import image_format, plot_timeline
+    from hdhwatch.read.query import parse_day
     from hdhwatch.read.report import current_target, shift_rows, timeline_rows
 
+    day = parse_day(since, "--since") if since else None
     if plot_path is not None:
         image_format(plot_path)  # a bad name fails before any query
     with open_db(ctx).session() as session:
-        rows, shifts, current = (timeline_rows(session), shift_rows(session),
+        rows, shifts, current = (timeline_rows(session, day), shift_rows(session, day),
                                  current_target(session))
         signals = shift_rows(session, status="signal")
     if fmt == "json":
@@ -94,12 +106,13 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
     elif fmt == "csv":
         emit(rows, "csv", list(rows[0]) if rows else ["published"])
     else:
-        click.echo(f"Targets stated ({len(rows)}):")
+        since_words = f" since {day.isoformat()}" if day else ""
+        click.echo(f"Targets stated{since_words} ({len(rows)}):")
         click.echo(table(STATEMENT_COLUMNS, [
             [r["published"], r["outlet"], r["target"], r["role"], _note(r), r["phrase"],
              r["title"]] for r in rows
         ]))
-        click.echo(f"\nShift events ({len(shifts)}):")
+        click.echo(f"\nShift events{since_words} ({len(shifts)}):")
         click.echo(table(SHIFT_COLUMNS, [
             [s["published"], s["move_short"], s["kind"], s["outlet"],
              f"{len(s['corroborated_by'])} article(s)", s["title"]]
@@ -122,29 +135,33 @@ def timeline(ctx: click.Context, fmt: str, plot_path: Path | None) -> None:
 
 @click.command()
 @click.option("--since", help="Only articles published on or after this day (YYYY-MM-DD).")
+@click.option("--provider", help="Only this provider (any alias: OVH, Azure, 3DS Outscale…).")
 @click.option("--all-articles", is_flag=True,
               help="Count every stored article, not only those about the HDH's hosting.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @click.pass_context
 @handle_errors
-def providers(ctx: click.Context, since: str | None, all_articles: bool, fmt: str) -> None:
+def providers(ctx: click.Context, since: str | None, provider: str | None, all_articles: bool,
+              fmt: str) -> None:
     """Count the articles and mentions of each cloud provider per month of publication.
 
     Only the articles about the HDH's hosting count, unless --all-articles.
     Each provider comes with its jurisdiction and certifications from the
     provider catalogue (config/providers.toml).
 
-    Example: hdhwatch providers --since 2025-01-01
+    Example: hdhwatch providers --since 2025-01-01 --provider OVH
     """
     from hdhwatch.classify.providers import default_catalog
     from hdhwatch.read.query import parse_day
     from hdhwatch.read.report import provider_counts
 
     day = parse_day(since, "--since") if since else None
+    name = canonical_provider(ctx, provider) if provider else None
     catalog = default_catalog(settings_of(ctx).providers_path)
     with open_db(ctx).session() as session:
-        rows = provider_counts(session, day, catalog, relevant_only=not all_articles)
+        rows = provider_counts(session, day, catalog, relevant_only=not all_articles,
+                               provider=name)
     if fmt != "table":
         emit(rows, fmt, PROVIDER_COLUMNS)
         return
@@ -191,8 +208,8 @@ def _csv_row(row: dict, labelled: bool) -> dict:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl",
               show_default=True)
 @click.option("--labelled", is_flag=True,
-              help="Write a labelled corpus (FORMAT.md) from the current predictions, to "
-                   "correct by hand and score with `hdhwatch eval` (jsonl).")
+              help="Write a labelled corpus (docs/corpus-format.md) from the current "
+                   "predictions, to correct by hand and score with `hdhwatch eval` (jsonl).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_context

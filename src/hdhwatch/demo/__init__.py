@@ -1,9 +1,13 @@
 """``hdhwatch demo``: the whole path offline, on a bundled site of made-up outlets.
 
 Serves ``demo_site/`` on a fixed local port, writes a demo configuration whose
-sources point at it (in the data dir, beside the database), crawls it in a
-subprocess like any crawl, and prints what was stored. The port is fixed so
-that a second run recognises the URLs it stored the first time.
+sources point at it, crawls it in a subprocess like any crawl, and prints what
+was stored. The port is fixed so that a second run recognises the URLs it
+stored the first time.
+
+The demo keeps a store of its own, ``demo/`` in the data dir (its SQLite
+database, its outbox and its configuration): the made-up outlets never mix with
+the sources a real ``hdhwatch run`` crawls, whatever database that one uses.
 """
 
 from __future__ import annotations
@@ -19,9 +23,14 @@ from hdhwatch.errors import HdhwatchError
 DEMO_ROOT = Path(__file__).resolve().parent / "demo_site"
 
 
+def demo_dir(settings: Settings) -> Path:
+    """The demo's own data dir: its database, outbox and configuration."""
+    return settings.data_dir / "demo"
+
+
 def write_demo_config(settings: Settings, base_url: str) -> Path:
     """A config dir whose sources are the demo outlets at ``base_url``; returns its path."""
-    config_dir = settings.data_dir / "demo-config"
+    config_dir = demo_dir(settings) / "config"
     config_dir.mkdir(parents=True, exist_ok=True)
     sources = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
     (config_dir / "sources.toml").write_text(sources.replace("{{BASE}}", base_url), "utf-8")
@@ -44,12 +53,9 @@ def write_demo_config(settings: Settings, base_url: str) -> Path:
 
 def demo_settings(settings: Settings, base_url: str) -> Settings:
     config_dir = write_demo_config(settings, base_url)
+    # Its own SQLite database in its own data dir, never the user's HDHWATCH_DATABASE_URL.
     loaded = load_settings(
-        {
-            "HDHWATCH_CONFIG_DIR": str(config_dir),
-            "HDHWATCH_DATA_DIR": str(settings.data_dir),
-            "HDHWATCH_DATABASE_URL": settings.database_url,
-        }
+        {"HDHWATCH_CONFIG_DIR": str(config_dir), "HDHWATCH_DATA_DIR": str(demo_dir(settings))}
     )
     # The demo's mail always goes to .eml files, even where SMTP is configured.
     return replace(loaded, smtp=None, mail_from=settings.mail_from)
@@ -62,7 +68,7 @@ DEMO_SUBSCRIBER = "lecteur.demo@hdhwatch.invalid"
 class DemoResult:
     """What a demo run did, for the CLI to show."""
 
-    settings: Settings  # the demo's settings (sources pointing at the local site)
+    settings: Settings  # the demo's own store and sources (pointing at the local site)
     summaries: list  # crawl.run.RunSummary, one per demo source
     articles: list[tuple]  # (id, published day, outlet, title), newest first
     mail_report: object  # outbox.SendReport

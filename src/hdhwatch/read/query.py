@@ -14,12 +14,13 @@ from sqlalchemy import Select, exists, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
-from hdhwatch.errors import QueryError
+from hdhwatch.errors import NotFound, QueryError
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.models import Article, DeadlineStatement, Event, ProviderMention, Source
 
 _FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+", re.UNICODE)
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,9 @@ def get_article(session: Session, ref: str) -> Article:
 
     ref = ref.strip()
     article = None
-    if ref.isdigit():
-        article = session.get(Article, int(ref))
+    if ref.isascii() and ref.isdigit():
+        # Beyond a 64-bit integer no id can exist (and the driver could not bind it).
+        article = session.get(Article, int(ref)) if int(ref) <= MAX_ID else None
     elif ref.startswith(("http://", "https://")):
         key = url_hash(canonical_url(ref))
         article = (
@@ -145,11 +147,35 @@ def get_article(session: Session, ref: str) -> Article:
     else:
         raise QueryError(f"{ref!r} is neither an article id nor a URL")
     if article is None:
-        raise QueryError(f"no article {ref!r} in the store")
+        raise NotFound(f"no article {ref!r} in the store")
     return article
 
 
+def statement_dict(statement: DeadlineStatement) -> dict:
+    """One dated statement with its evidence: the date, what the classifier made of it
+    (role, kind, confidence and what that rests on) and the sentence that says it."""
+    from hdhwatch.read.words import describe_target
+
+    return {
+        "deadline": statement.deadline.isoformat(),
+        "precision": statement.precision,
+        "target": describe_target(statement.deadline, statement.precision, "fr"),
+        "role": statement.role,
+        **({"bound": statement.bound} if statement.bound else {}),
+        **({"scope": statement.scope} if statement.scope else {}),
+        "kind": statement.kind,
+        "confidence": statement.confidence,
+        "basis": statement.basis,
+        "approx": statement.approx,
+        "phrase": statement.phrase,
+        "cue": statement.cue,
+        "sentence": " ".join(statement.sentence.split()),
+    }
+
+
 def article_dict(article: Article, *, full: bool = False) -> dict:
+    """An article as JSON-ready data; ``full`` adds its text and everything the classifier
+    found, with the sentences it found it in."""
     data = {
         "id": article.id,
         "published": article.published_at.isoformat() if article.published_at else None,
@@ -181,5 +207,23 @@ def article_dict(article: Article, *, full: bool = False) -> dict:
             duplicate_of=article.duplicate_of_id,
             fetched=article.fetched_at.isoformat(),
             urls=sorted(u.url for u in article.urls),
+            relevance_score=article.relevance_score,
+            relevance_reasons=list(article.relevance_reasons or []),
+            provider_mentions=[
+                {"provider": p.provider, "count": p.count, "alias": p.alias,
+                 "sentence": " ".join(p.sentence.split())}
+                for p in article.providers
+            ],
+            frames=[
+                {"frame": f.frame, "count": f.count, "sentence": " ".join(f.sentence.split())}
+                for f in article.frames
+            ],
+            # the migration's dates (targets, interim steps, lower bounds), then the dates the
+            # classifier read and set aside (events, other deadlines)
+            deadlines=[statement_dict(d) for d in article.deadlines],
+            dates_set_aside=[statement_dict(d) for d in article.dates
+                             if d.kind not in TARGET_KINDS],
+            # The shift events this article raised or corroborates belong here too: they
+            # come with the events stage (hdhwatch.events), not yet in this listing.
         )
     return data

@@ -9,7 +9,7 @@ JSON-ready rows (dates as ISO strings), the same on SQLite and PostgreSQL:
 * ``current_target`` — the target known today and the sentence that set it;
 * ``provider_counts`` — articles and mentions per provider per month;
 * ``export_rows`` — the whole store for analysts, or (``labelled=True``) a
-  labelled corpus in the shape of ``../shared/corpus/FORMAT.md`` built from
+  labelled corpus in the shape of ``docs/corpus-format.md`` built from
   the store's own predictions, which a user can correct and score with
   ``hdhwatch eval``.
 """
@@ -72,15 +72,20 @@ def _utc_text(session: Session, column, unit: str):
     return func.strftime("%Y-%m-%d" if unit == "day" else "%Y-%m", column)
 
 
-def timeline_rows(session: Session) -> list[dict]:
-    """Every deadline statement of the relevant articles, in publication order.
+def _from_day(day: date) -> datetime:
+    return datetime.combine(day, time(), UTC)
+
+
+def timeline_rows(session: Session, since: date | None = None) -> list[dict]:
+    """Every deadline statement of the relevant articles, in publication order (``since``:
+    of the articles published on or after that day).
 
     Syndicated copies are included and point at their original (``copy_of``),
     so a reader sees every outlet that printed the date; the timeline itself
     ignores them.
     """
     when = func.coalesce(Article.published_at, Article.fetched_at)
-    rows = session.execute(
+    stmt = (
         select(
             Article.id, _utc_text(session, when, "day"), Article.outlet, Article.url,
             Article.title, Article.duplicate_of_id, DeadlineStatement.id,
@@ -91,7 +96,10 @@ def timeline_rows(session: Session) -> list[dict]:
         .join(DeadlineStatement, DeadlineStatement.article_id == Article.id)
         .where(Article.relevant.is_(True), DeadlineStatement.kind.in_(TARGET_KINDS))
         .order_by(when, Article.id, DeadlineStatement.offset, DeadlineStatement.id)
-    ).all()
+    )
+    if since is not None:
+        stmt = stmt.where(when >= _from_day(since))
+    rows = session.execute(stmt).all()
     words: dict[tuple[date, str], tuple[str, str]] = {}  # a store states few distinct targets
     result = []
     for (article_id, published, outlet, url, title, copy_of, statement_id, deadline, precision,
@@ -159,14 +167,18 @@ def _brief_columns(session: Session) -> tuple:
             Article.url)
 
 
-def shift_rows(session: Session, *, status: str = "confirmed") -> list[dict]:
+def shift_rows(session: Session, since: date | None = None, *,
+               status: str = "confirmed") -> list[dict]:
     """The moves of the target (``status`` "confirmed"), or the signals awaiting confirmation
-    ("signal"), in the order they were published, each with the articles behind it: those
-    that confirmed it, then those restating it since (a signal: those stating it)."""
-    events = session.scalars(
-        select(Event).where(Event.kind == MOVE, Event.status == status)
-        .order_by(func.coalesce(Event.published_at, Event.detected_at), Event.id)
-    ).all()
+    ("signal"), in the order they were published (``since``: on or after that day), each
+    with the articles behind it: those that confirmed it, then those restating it since (a
+    signal: those stating it)."""
+    when = func.coalesce(Event.published_at, Event.detected_at)
+    stmt = (select(Event).where(Event.kind == MOVE, Event.status == status)
+            .order_by(when, Event.id))
+    if since is not None:
+        stmt = stmt.where(when >= _from_day(since))
+    events = session.scalars(stmt).all()
     if not events:
         return []
     ids = [e.id for e in events]
@@ -253,13 +265,14 @@ def current_target(session: Session) -> dict | None:
 # --- providers -------------------------------------------------------------------------------
 def provider_counts(
     session: Session, since: date | None = None, catalog: ProviderCatalog | None = None,
-    *, relevant_only: bool = True,
+    *, relevant_only: bool = True, provider: str | None = None,
 ) -> list[dict]:
     """Articles and mentions per provider per month of publication, oldest month first.
 
     By default only the articles about the HDH's hosting count (the story the
     tool follows); ``relevant_only=False`` counts every stored article, the
-    cloud news that merely names a watch term included. Syndicated copies are
+    cloud news that merely names a watch term included. ``provider`` (a
+    canonical name) keeps that provider's rows only. Syndicated copies are
     not counted twice. ``jurisdiction`` and ``certifications`` come from the
     catalogue; a provider it does not know has none.
     """
@@ -275,7 +288,9 @@ def provider_counts(
     if relevant_only:
         stmt = stmt.where(Article.relevant.is_(True))
     if since is not None:
-        stmt = stmt.where(when >= datetime.combine(since, time(), UTC))
+        stmt = stmt.where(when >= _from_day(since))
+    if provider is not None:  # a canonical name
+        stmt = stmt.where(ProviderMention.provider == provider)
     rows = []
     facts: dict[str, tuple[str, list[str]]] = {}  # the catalogue's lookup folds every alias
     for month_value, provider, articles, mentions in session.execute(stmt):

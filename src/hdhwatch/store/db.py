@@ -15,8 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from hdhwatch.errors import DatabaseUnavailable
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -127,11 +130,30 @@ def _migration_lock(url: str) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Turn a failure to open or reach the database into ``DatabaseUnavailable``, one line."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc) else ""
+        raise DatabaseUnavailable(f"cannot reach the database {safe_url(url)}: {reason}") from exc
+    except OSError as exc:  # the SQLite file or its lock
+        raise DatabaseUnavailable(
+            f"cannot open the database {safe_url(url)}: {exc.strerror or exc}"
+        ) from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply the Alembic migrations up to ``revision``."""
     from alembic import command
 
-    with _migration_lock(url):
+    with reaching(url), _migration_lock(url):
         command.upgrade(alembic_config(url), revision)
 
 
@@ -140,7 +162,7 @@ def current_revision(url: str) -> str | None:
 
     engine = make_engine(url)
     try:
-        with engine.connect() as connection:
+        with reaching(url), engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()

@@ -69,6 +69,18 @@ class FeedState(Base):
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def run_outcome(status: str, pages_fetched: int, errors: dict | None) -> str:
+    """How one source's crawl went: its status, except that a run which ended with more
+    failed requests than pages fetched (a site down, a feed gone, every article refused)
+    is "failed". A few errors among many pages (one article gone) are not."""
+    if status == "finished" and sum((errors or {}).values()) > pages_fetched:
+        return "failed"
+    return status
+
+
+FAILED_OUTCOMES = ("failed", "interrupted")
+
+
 class CrawlRun(Base):
     __tablename__ = "crawl_runs"
 
@@ -87,6 +99,11 @@ class CrawlRun(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     source: Mapped[Source] = relationship(back_populates="runs")
+
+    @property
+    def outcome(self) -> str:
+        """running | finished | failed | interrupted (see ``run_outcome``)."""
+        return run_outcome(self.status, self.pages_fetched, self.errors)
 
 
 class Article(Base):
