@@ -196,37 +196,27 @@ def test_run_exits_1_and_status_shows_the_failure_when_every_source_fails(make_s
 
 
 def test_run_exits_1_when_a_message_cannot_be_delivered(make_settings):
-    from datetime import date
+    from datetime import timedelta
 
-    from hdhwatch.channels.notify import enqueue_shift_alerts
     from hdhwatch.channels.subscribers import add_subscriber
+    from hdhwatch.pipeline import prepare, store
     from hdhwatch.records import Article as ArticleRecord
-    from hdhwatch.store.articles import save_article
     from hdhwatch.store.db import open_database, utcnow
-    from hdhwatch.store.models import DeadlineStatement, ShiftEvent
 
     settings = make_settings("")
     env = {**child_environment(settings), "HDHWATCH_SMTP_URL": "smtp+plain://127.0.0.1:9"}
-    quote = "Le Health Data Hub quittera Microsoft Azure d'ici fin 2026."
     db = open_database(settings.database_url)
     try:
         with db.session() as session:
-            add_subscriber(session, "alice@example.org")
-            saved = save_article(session, ArticleRecord(
-                url="https://www.example.org/hdh", title="HDH", text=quote,
-                published=datetime(2026, 2, 12, 10, 30, tzinfo=UTC)), "hash-hdh")
-            statement = DeadlineStatement(
-                article_id=saved.article_id, deadline=date(2026, 12, 31), precision="year",
-                role="current", sentence=quote, offset=0, phrase="d'ici fin 2026")
-            session.add(statement)
-            session.flush()
-            event = ShiftEvent(
-                key="2025-12-31/year>2026-12-31/year", from_deadline=date(2025, 12, 31),
-                from_precision="year", to_deadline=date(2026, 12, 31), to_precision="year",
-                article_id=saved.article_id, statement_id=statement.id, kind="inferred")
-            session.add(event)
-            session.flush()
-            assert enqueue_shift_alerts(session, [event], settings, now=utcnow()) == 1
+            # a daily digest is due: subscribed two days ago, an article found since
+            add_subscriber(session, "alice@example.org", digest="daily").created_at = (
+                utcnow() - timedelta(days=2))
+            store(session, prepare(ArticleRecord(
+                url="https://www.example.org/hdh",
+                title="Health Data Hub : la migration hors de Microsoft Azure",
+                text="Le Health Data Hub quittera Microsoft Azure d'ici fin 2026 pour un "
+                     "hébergeur souverain, selon la Plateforme des données de santé.",
+                published=datetime(2026, 2, 12, 10, 30, tzinfo=UTC))))
     finally:
         db.close()
     run = hdhwatch(env, "run")
