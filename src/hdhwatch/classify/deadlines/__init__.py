@@ -21,8 +21,9 @@ keeps offsets, so every position is also a position in the original).
    the article as a whole.
 4. *Bound and scope* (``judge``): a lower bound, an interim step.
 
-The cue lists the steps look for, and the machinery that runs them over a text
-only where they may match, are in ``cues``.
+The words and phrases the steps look for (the cue lists, months, numbers,
+introducers ...) are data, in ``config/deadline_cues.toml``; ``cues`` loads them
+and runs them over a text only where they may match.
 
 Decisions where FORMAT.md is silent (the tests pin each one):
 
@@ -102,10 +103,7 @@ from datetime import date, datetime
 
 from hdhwatch.classify.deadlines.cues import (
     _CUE_PATTERNS,
-    _FORMER_PRE,
-    _HDH_SUBJECT,
-    _TIMING,
-    _TOPIC,
+    _CUES,
     _Cues,
     _merge_regions,
     _word_candidates,
@@ -178,8 +176,8 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
     dated = set(by_sentence)
     around = spans_of(dated | {i - 1 for i in dated if i})
     here = spans_of(dated)
-    hits = _Cues(folded, {"topic": (_TOPIC, around), "timing": (_TIMING, here),
-                          "former_here": (_FORMER_PRE, here)}, candidates)
+    hits = _Cues(folded, {"topic": (_CUES["topic"], around), "timing": (_CUES["timing"], here),
+                          "former_here": (_CUES["former_pre"], here)}, candidates)
     continuation: dict[int, bool] = {}
     for i in sorted(dated):
         if hits["topic"].first(sent_starts[i], sent_ends[i]) is not None:
@@ -200,7 +198,7 @@ def find_dates(text: str, published: date, language: str | None = None) -> list[
     set_aside: list[_Atom] = []
     # A headline naming the HDH makes it the subject of the article's migration sentences.
     head_end = folded.find("\n\n")
-    headline = _HDH_SUBJECT.search(folded, 0, head_end if head_end >= 0 else 300) is not None
+    headline = _CUES["hdh"].search(folded, 0, head_end if head_end >= 0 else 300) is not None
     for index in sorted(continuation):
         s_start, s_end = sent_starts[index], sent_ends[index]
         inherited_interim = continuation[index] and hits["interim"].first(

@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from hdhwatch.classify.deadlines.cues import _Hits
+from hdhwatch.classify.deadlines.cues import VOCABULARY, _Hits
 from hdhwatch.classify.deadlines.periods import _add_months, _month_end, _period_start, same_target
 from hdhwatch.classify.deadlines.phrases import (
     _BOUND_INTROS,
@@ -52,7 +52,7 @@ from hdhwatch.classify.deadlines.phrases import (
 )
 
 # ------------------------------------------------------------------------------------------
-# Context: the structure around a date (the vocabulary is in ``cues``)
+# Context: the structure around a date (the word lists are in config/deadline_cues.toml)
 # ------------------------------------------------------------------------------------------
 
 # A quotation: an official's words carry more weight than a writer's paraphrase.
@@ -67,7 +67,7 @@ _ANAPHOR = re.compile(
 )
 
 # Names that are also common words: only with a capital letter.
-_CAPITALISED_NAMES = frozenset({"blue", "sens"})
+_CAPITALISED_NAMES = frozenset(VOCABULARY.words["capitalised_names"])
 
 _PAST_EVENT_FR = re.compile(
     r"(?<![\w'])(?:a|ont|avait|avaient|eut|eurent|avons|avez|s'est|se\s+sont)\s+"
@@ -82,15 +82,8 @@ _PAST_EVENT_EN = re.compile(
     r"(?![\w])"
 )
 # Past participles that announce a target rather than report a finished fact.
-_ANNOUNCING = frozenset(
-    "annonce promis prevu fixe indique precise confirme assure declare explique evoque estime "
-    "reconnu admis affirme souligne repousse reporte decale retarde differe ajoute rappele dit "
-    "ecrit envisage decide vise table programme planifie acte officialise engage glisse "
-    "espere admet reconnaissait announced promised planned expected scheduled pushed delayed "
-    "postponed stated confirmed targeted committed pledged moved slipped revised said "
-    "indicated estimated".split()
-)
-_PAST_PP_STOP = frozenset("une cette des les ses ces plus pas tout tous toute toutes trop".split())
+_ANNOUNCING = frozenset(VOCABULARY.words["announcing"])
+_PAST_PP_STOP = frozenset(VOCABULARY.words["past_participle_stop"])
 
 _LEGAL_BEFORE = re.compile(
     r"(?<![\w'])(?:arrete|decret|loi|ordonnance|deliberation|decision|circulaire|directive"

@@ -26,9 +26,10 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from hdhwatch.classify.deadlines.cues import (
+    _CUES,
     _DIGIT,
     _HEADS,
-    _HORIZON_NOUN,
+    VOCABULARY,
     _heads,
     _merge_regions,
     _scan,
@@ -40,39 +41,15 @@ from hdhwatch.classify.deadlines.periods import _Period, _resolve
 # Vocabulary
 # ------------------------------------------------------------------------------------------
 
-_MONTHS = {
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-}
+# The word tables of config/deadline_cues.toml (see ``cues``), under the names the code uses.
+_MONTHS = VOCABULARY.months
 # English words that are also common verbs: a month only with a year beside it.
-_MONTHS_NEEDING_YEAR = {"may", "march"}
-_MONTH_ABBR = ("janv", "fevr", "fev", "avr", "juil", "sept", "oct", "nov", "dec",
-               "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep")
-_SEASONS = {"printemps": 0, "spring": 0, "ete": 1, "summer": 1, "automne": 2, "autumn": 2,
-            "fall": 2, "hiver": 3, "winter": 3}
-_WEEKDAYS = ("lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
-             "monday|tuesday|wednesday|thursday|friday|saturday|sunday")
-_NUMBERS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "vingt": 20,
-    "vingt-et-un": 21, "vingt-deux": 22, "vingt-trois": 23, "vingt-quatre": 24, "trente": 30,
-    "trente-six": 36, "quarante-huit": 48, "soixante": 60,
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "twenty-one": 21, "twenty-two": 22, "twenty-three": 23, "twenty-four": 24,
-    "thirty": 30, "thirty-six": 36, "forty-eight": 48, "sixty": 60, "a": 1, "an": 1,
-}
-_ORDINALS = {
-    "premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "1e": 1, "1": 1, "first": 1, "1st": 1,
-    "second": 2, "seconde": 2, "2nd": 2, "2nde": 2, "2d": 2, "deuxieme": 2, "2e": 2,
-    "2eme": 2, "2": 2, "troisieme": 3, "3e": 3, "3eme": 3, "3": 3, "third": 3, "3rd": 3,
-    "quatrieme": 4, "4e": 4, "4eme": 4, "4": 4, "fourth": 4, "4th": 4,
-    "latter": 2,
-}
+_MONTHS_NEEDING_YEAR = frozenset(VOCABULARY.words["months_needing_year"])
+_MONTH_ABBR = VOCABULARY.words["month_abbreviations"]
+_SEASONS = VOCABULARY.seasons
+_WEEKDAYS = "|".join(VOCABULARY.words["weekdays"])
+_NUMBERS = VOCABULARY.numbers
+_ORDINALS = VOCABULARY.ordinals
 
 # ------------------------------------------------------------------------------------------
 # Date-phrase cores (on folded text)
@@ -101,8 +78,7 @@ _NUM_WORDS = [k.replace("-", r"[\s-]+") for k in sorted(_NUMBERS, key=len, rever
 _NUM = _word_start(_NUM_WORDS)
 _ORD_WORDS = sorted(_ORDINALS, key=len, reverse=True)
 _ORD = _word_start(_ORD_WORDS)
-_SEASON_WORDS = ["printemps", "automne", "hiver", "ete", "spring", "summer", "autumn", "fall",
-                 "winter"]
+_SEASON_WORDS = list(_SEASONS)
 _YEAREND_WORDS = [r"year[\s-]end", r"end[\s-]year"]
 _YEARUNIT_WORDS = ["annee", "an", "year"]
 _MONTHREL_WORDS = [r"mois\s+prochain", r"mois-ci", r"next\s+month", r"this\s+month",
@@ -181,98 +157,30 @@ _THIS_BEFORE = re.compile(r"(?<![\w'])(?P<w>ce|cet|cette|this|next|last)\s+\Z")
 # The words before a core: a modifier picks a part of the period ...
 _MOD_TAIL = (r"(?:\s+(?:de\s+l'|de\s+la\s+|du\s+|des\s+|de\s+|d'|of\s+the\s+|of\s+|in\s+)"
              r"|\s*-\s*|\s+)")
+_MODIFIERS = VOCABULARY.modifiers
 _MOD = re.compile(
-    r"(?P<fin>" + _word_start(["fin", "end", r"derniers\s+mois", r"last\s+months"], r"\w'")
-    + r")" + _MOD_TAIL
-    + r"|(?P<debut>" + _word_start(["debut", "early", "beginning", "start", r"premiers\s+mois",
-                                    r"first\s+months"], r"\w'") + r")"
-    + _MOD_TAIL
-    + r"|(?P<mi>" + _word_start(["mi", "mid", "middle", "milieu"], r"\w'") + r")" + _MOD_TAIL
-    + r"|(?P<courant>" + _word_start(["courant", "cours", "late", "later"], r"\w'") + r")"
-    + _MOD_TAIL
+    r"(?P<fin>" + _word_start(_MODIFIERS["fin"], r"\w'") + r")" + _MOD_TAIL
+    + r"|(?P<debut>" + _word_start(_MODIFIERS["debut"], r"\w'") + r")" + _MOD_TAIL
+    + r"|(?P<mi>" + _word_start(_MODIFIERS["mi"], r"\w'") + r")" + _MOD_TAIL
+    + r"|(?P<courant>" + _word_start(_MODIFIERS["courant"], r"\w'") + r")" + _MOD_TAIL
 )
 # ... and an introducer says what the date is to the sentence (a target, a bound, the past).
 # The alternation is ordered: several words first, then single words with their article.
-_ART = r"(?:\s+(?:la|le|l'))?"
-# "vise toujours 2025", "table désormais sur 2027"
-_ADVERB = (r"(?:\s+(?:toujours|desormais|encore|maintenant|officiellement|plutot|donc|bien"
-           r"|aujourd'hui|dorenavant|clairement|ouvertement|a\s+present))?")
+_INTRODUCERS = VOCABULARY.introducers
 _INTRO = re.compile(
     r"(?P<i>"
-    + _word_start([
-        r"au\s+plus\s+tard(?:\s+(?:en|le|au|a|pour|d'ici))?",
-        r"au\s+plus\s+tot(?:\s+(?:en|le|au|a|pour|d'ici))?",
-        r"pas\s+avant" + _ART, r"jamais\s+avant" + _ART,
-        r"au\s+moins\s+jusqu'(?:a|au|en)" + _ART,
-        r"au\s+lieu\s+(?:de|d')", r"au\s+cours\s+des",
-        r"a\s+partir\s+(?:de\s+la|de\s+l'|du|de|d')", r"a\s+un\s+horizon\s+(?:de|d')",
-        r"a\s+horizon(?:\s+(?:de|d'))?", r"a\s+l'horizon(?:\s+(?:de|d'))?",
-        r"l'horizon(?:\s+(?:de|d'|of))?", r"horizon(?:\s+(?:de|d'|of))?",
-        r"d'ici(?:\s+(?:a|au|la|le|les|l'))*",
-        r"jusqu'(?:a|au|en)" + _ART, r"jusque\s+(?:en|a|au)",
-        r"dans\s+un\s+delai(?:\s+(?:maximum|maximal|compris\s+entre|de|d'))*",
-        r"sous\s+un\s+delai(?:\s+(?:maximum|maximal|compris\s+entre|de|d'))*",
-        r"en\s+moins\s+de", r"dans\s+les", r"plutot\s+qu'(?:en|a)",
-        r"celui\s+(?:de|d')", r"celle\s+(?:de|d')", r"ceux\s+(?:de|d')",
-        r"vis(?:er|e|ent|ons|ait|aient)" + _ADVERB,
-        r"tabl(?:er|e|ent|ait|aient)" + _ADVERB + r"\s+sur",
-        r"mis(?:er|e|ent)" + _ADVERB + r"\s+sur",
-        r"nouvelle\s+echeance(?:\s+(?:de|d'|:))?", r"echeance(?:\s+(?:de|d'|:))?",
-        r"objectif(?:\s+(?:de|d'|:))?", r"cible(?:\s+(?:de|d'|:))?", r"cap\s+sur",
-        r"target\s+of", r"deadline\s+of", r"goal\s+of", r"date\s+of",
-        r"date(?:\s+(?:butoir|limite|cible))?(?:\s+(?:de|d'|:))?",
-        r"instead\s+of", r"rather\s+than", r"that\s+of", r"aim(?:s|ing)?\s+(?:for|at)",
-        r"no\s+later\s+than", r"not\s+before", r"no\s+earlier\s+than", r"not\s+until",
-        r"until\s+at\s+least", r"at\s+least\s+until", r"as\s+early\s+as",
-        r"within\s+the\s+next", r"in\s+the\s+next", r"over\s+the\s+next", r"within(?:\s+the)?",
-        r"target(?:s|ing|ed)?", r"eye(?:s|ing)?", r"depass(?:er|ant)", r"exced(?:er|ant)",
-        r"exceed(?:ing)?",
-        r"dans" + _ART, r"sous", r"pour" + _ART, r"avant" + _ART, r"apres" + _ART,
-        r"vers" + _ART, r"des" + _ART, r"depuis" + _ART, r"il\s+y\s+a", r"entre" + _ART,
-        r"en", r"au", r"a(?:\s+(?:la|l'))?", r"la", r"le", r"l'", r"les",
-        r"by(?:\s+the)?", r"in(?:\s+the)?", r"until(?:\s+the)?", r"till",
-        r"before(?:\s+the)?", r"after(?:\s+the)?", r"from(?:\s+the)?", r"since(?:\s+the)?",
-        r"around(?:\s+the)?", r"during(?:\s+the)?", r"starting(?:\s+in)?", r"for(?:\s+the)?",
-        r"to", r"at\s+the", r"the", r"puis", r"then",
-        r"cette", r"cet", r"ce", r"this", r"next", r"last",
-        *_WEEKDAYS.split("|"),
-    ], r"\w-")
+    + _word_start([*_INTRODUCERS["alternatives"], *_WEEKDAYS.split("|")], r"\w-")
     + r")(?:\s+|(?<=')(?=\w))"
 )
-
-_TARGET_INTROS = ("au plus tard", "d'ici", "jusqu", "pour", "for", "avant", "horizon", "l'horizon",
-                  "a horizon", "a l'horizon", "a un horizon", "echeance", "nouvelle echeance",
-                  "objectif", "cible", "cap sur", "date", "no later than", "by", "within",
-                  "dans un delai", "sous un delai", "sous", "dans", "en moins de", "dans les",
-                  "in the next", "within the next", "over the next")
-_YEAR_INTROS = ("au plus tard", "au plus tot", "pas avant", "jamais avant", "au moins jusqu",
-                "d'ici", "jusqu", "jusque", "a partir", "horizon", "l'horizon", "a horizon",
-                "a l'horizon", "a un horizon", "pour", "avant", "apres", "vers", "des",
-                "depuis", "entre", "en", "a", "echeance", "nouvelle echeance", "objectif",
-                "cible", "cap sur", "date", "no later than", "not before", "no earlier than",
-                "not until", "until at least", "at least until", "as early as", "by", "in",
-                "until", "till", "before", "after", "from", "since", "around", "during",
-                "starting", "dans le courant", "au cours", "au lieu", "plutot qu'", "celui",
-                "celle", "ceux", "viser", "vise", "visent", "visons", "visait", "visaient",
-                "tabler", "table", "tablent", "tablait", "tablaient", "miser", "mise", "misent",
-                "horizon of", "target of", "deadline of", "goal of", "date of", "instead of",
-                "rather than", "that of", "aim", "aims", "aiming", "target", "targets",
-                "targeting", "targeted", "eyes", "eyeing", "to", "for", "puis", "then")
-_REL_INTROS = ("d'ici", "dans", "sous", "entre", "depasser", "depassant", "exceder",
-               "excedant", "exceed", "exceeding",
-               "dans un delai", "sous un delai", "a horizon",
-               "a un horizon", "a l'horizon", "horizon", "en moins de", "dans les",
-               "au cours des", "within", "in", "in the next", "within the next",
-               "over the next", "au plus tard", "il y a", "en")
-_PAST_INTROS = ("depuis", "since", "il y a")
-_NEGATED_FRAMES = ("depasser", "depassant", "exceder", "excedant", "exceed", "exceeding")
-_ARTICLES = frozenset({"la", "le", "l'", "les", "the", "a", "a la", "a l'"})
-# "dès" is not here: "dès 2025" looks ahead, "avait recommandé dès le 8 octobre" back
-_FUTURE_INTROS_EXTRA = ("vers", "apres", "after", "until", "till", "before", "to")
-_BOUND_INTROS: tuple[str, ...] = (
-    "pas avant", "jamais avant", "au plus tot", "a partir", "au moins jusqu", "not before",
-    "no earlier than", "not until", "until at least", "at least until",
-)
+# What an introducer makes of its date (``_intro_is``); deadline_cues.toml says what each means.
+_TARGET_INTROS = _INTRODUCERS["target"]
+_YEAR_INTROS = _INTRODUCERS["year"]
+_REL_INTROS = _INTRODUCERS["relative"]
+_PAST_INTROS = _INTRODUCERS["past"]
+_NEGATED_FRAMES = _INTRODUCERS["negated_frames"]
+_ARTICLES = frozenset(_INTRODUCERS["articles"])
+_FUTURE_INTROS_EXTRA = _INTRODUCERS["future_extra"]
+_BOUND_INTROS = _INTRODUCERS["bound"]
 _FUTURE_INTROS = _TARGET_INTROS + _BOUND_INTROS + _FUTURE_INTROS_EXTRA
 
 # ------------------------------------------------------------------------------------------
@@ -284,12 +192,7 @@ _NUMBER_BEFORE = re.compile(
     r"|about|some|nearly|over)\s*\Z"
 )
 _NEXT_WORD = re.compile(r"\s+([a-z]{4,})")
-_NOT_PLURAL = frozenset(
-    "puis mais alors dans sous sans vers apres depuis plus moins tous toutes nous vous leurs ses "
-    "ces les des mes tes aux tres jamais desormais toujours ailleurs lors parfois voire pres hors "
-    "avons avez sommes etes sont ans mois tandis dont jours this was has its his is as thus plus "
-    "selon".split()
-)
+_NOT_PLURAL = frozenset(VOCABULARY.words["not_plural"])
 _COUNT_AFTER = re.compile(
     r"\s*(?:%|€|\$|(?:euros?|dollars?|millions?|milliards?|km|ans|years?\s+old|m2)(?![\w]))"
 )
@@ -669,7 +572,7 @@ def _validate(text: str, folded: str, atoms: list[_Atom], published: date,
     def horizon_nouns() -> list[int]:
         # a pass over the whole text, made only for a bare year after "est", "sera", ...
         if not found:
-            found.append([m.start() for m in _HORIZON_NOUN.finditer(folded)])
+            found.append([m.start() for m in _CUES["horizon"].finditer(folded)])
         return found[0]
 
     n = len(atoms)
