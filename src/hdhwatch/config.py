@@ -35,6 +35,15 @@ from hdhwatch.errors import ConfigError
 
 SOURCE_KINDS = ("feed", "sitemap", "listing")
 _CHECKOUT = Path(__file__).resolve().parents[2]
+# The checkout's config/ and alembic/, shipped inside the package by the wheel
+_PACKAGED = Path(__file__).resolve().parent / "_defaults"
+
+
+def default_dir(name: str) -> Path:
+    """A folder of defaults, ``config`` or ``alembic``: the checkout's when running from
+    one, else the copy the wheel ships inside the package."""
+    checkout = _CHECKOUT / name
+    return checkout if checkout.is_dir() else _PACKAGED / name
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 # (backend, driver) pairs hdhwatch ships the drivers for and its migrations serve
@@ -102,7 +111,7 @@ class Settings:
     @property
     def providers_path(self) -> Path:
         own = self.config_dir / "providers.toml"
-        return own if own.exists() else _CHECKOUT / "config" / "providers.toml"
+        return own if own.exists() else default_dir("config") / "providers.toml"
 
     @property
     def outbox_dir(self) -> Path:
@@ -488,7 +497,7 @@ def check_database_url(url: str, where: str) -> str:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read ``hdhwatch.toml`` and ``sources.toml`` from the config dir, then the environment."""
     env = os.environ if env is None else env
-    config_dir = Path(env.get("HDHWATCH_CONFIG_DIR") or _CHECKOUT / "config").expanduser()
+    config_dir = Path(env.get("HDHWATCH_CONFIG_DIR") or default_dir("config")).expanduser()
     if not config_dir.is_dir():
         where = "HDHWATCH_CONFIG_DIR" if env.get("HDHWATCH_CONFIG_DIR") else "config directory"
         raise ConfigError(f"{where}: {config_dir} is not a directory")

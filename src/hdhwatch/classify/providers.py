@@ -19,11 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from hdhwatch.config import default_dir
 from hdhwatch.errors import ConfigError
 from hdhwatch.records import FrameMention, ProviderMention
 from hdhwatch.textutil import Document, WordPattern, document, fold_fast
 
-DEFAULT_PROVIDERS_PATH = Path(__file__).resolve().parents[3] / "config" / "providers.toml"
+DEFAULT_PROVIDERS_PATH = default_dir("config") / "providers.toml"
 
 # Characters that may open a sentence before its first word: quotes, dashes, brackets.
 _OPENERS = " \t\n«»\"“”'‘’—–-([*•"

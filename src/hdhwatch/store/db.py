@@ -19,6 +19,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from hdhwatch.config import default_dir
 from hdhwatch.errors import DatabaseUnavailable
 
 NAMING_CONVENTION = {
@@ -29,7 +30,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
-ALEMBIC_DIR = Path(__file__).resolve().parents[3] / "alembic"
+ALEMBIC_DIR = default_dir("alembic")
 
 
 class Base(DeclarativeBase):

@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hdhwatch.config import default_dir
 from hdhwatch.errors import ConfigError
 
 # ------------------------------------------------------------------------------------------
 # The vocabulary: config/deadline_cues.toml
 # ------------------------------------------------------------------------------------------
 
-DEFAULT_CUES_PATH = Path(__file__).resolve().parents[4] / "config" / "deadline_cues.toml"
+DEFAULT_CUES_PATH = default_dir("config") / "deadline_cues.toml"
 
 # What the file holds: its tables, and the keys each must have (and may have).
 _CUE_NAMES = ("topic", "hdh", "timing", "migration", "tender", "other_event", "other_name",
