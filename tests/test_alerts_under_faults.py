@@ -23,7 +23,7 @@ from hdhwatch.schedule import run_pass
 from hdhwatch.store import articles as store
 from hdhwatch.store.classifications import persist_classification
 from hdhwatch.store.db import open_database
-from hdhwatch.store.models import Article, Event, OutboxMessage
+from hdhwatch.store.models import Article, Delivery, Event
 
 DEMO_SOURCES = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
 READERS = ("lecteur@example.org", "reader@example.org")
@@ -41,8 +41,8 @@ def shift_messages(settings) -> list[tuple[str, str]]:
     db = open_database(settings.database_url)
     with db.session() as session:
         rows = session.execute(
-            select(OutboxMessage.dedupe_key, OutboxMessage.status)
-            .where(OutboxMessage.kind == "shift").order_by(OutboxMessage.id)
+            select(Delivery.dedupe_key, Delivery.status)
+            .where(Delivery.kind == "shift").order_by(Delivery.id)
         ).all()
         latest = session.scalars(
             select(Event.key).where(Event.status == "confirmed", Event.kind == "target_move")

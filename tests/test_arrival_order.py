@@ -32,7 +32,7 @@ from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store import articles as store
 from hdhwatch.store.classifications import persist_classification
 from hdhwatch.store.db import open_database
-from hdhwatch.store.models import Article, Event, OutboxMessage
+from hdhwatch.store.models import Article, Delivery, Event
 
 HERE = Path(__file__).resolve().parent
 DEMO_SITE = Path(hdhwatch.demo.__file__).resolve().parent / "demo_site"
@@ -63,10 +63,6 @@ def corpus_articles() -> list[ArticleRecord]:
     ]
 
 
-def _no_picture(_events, _lang):
-    return None
-
-
 def feed(template: Path, tmp_path: Path, name: str, records, results, settings) -> dict:
     """Store ``records`` one at a time on a fresh copy of the migrated ``template``;
     return the final timeline and the queued alerts."""
@@ -79,7 +75,7 @@ def feed(template: Path, tmp_path: Path, name: str, records, results, settings) 
                 add_subscriber(session, address)
 
         def on_shifts(session, events):
-            enqueue_alerts(session, events, settings, picture=_no_picture)
+            enqueue_alerts(session, events, settings)
 
         for record, result in zip(records, results, strict=True):
             with db.session() as session:
@@ -90,8 +86,8 @@ def feed(template: Path, tmp_path: Path, name: str, records, results, settings) 
         with db.session() as session:
             events = session.scalars(select(Event).where(Event.kind == MOVE)).all()
             queued = session.execute(
-                select(OutboxMessage.dedupe_key, OutboxMessage.status)
-                .where(OutboxMessage.kind == "shift")
+                select(Delivery.dedupe_key, Delivery.status)
+                .where(Delivery.kind == "shift")
             ).all()
             return {
                 "moves": sorted(e.key for e in events if e.status == "confirmed"),

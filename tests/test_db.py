@@ -88,3 +88,39 @@ def test_0003_fills_the_url_hashes_and_keeps_every_row(db_url):
     assert len(rows) == 2 and mentions == 1, "no row is lost (nor cascaded away)"
     assert all(h == hashlib.sha256(u.encode()).hexdigest() for u, h in rows)
     assert len(found) == 2, "search still follows the articles"
+
+
+def test_0007_keeps_queued_mail_and_the_event_it_is_about(db_url):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from hdhwatch.channels.notify import cancel_stale_alerts
+    from hdhwatch.store.models import Delivery
+
+    upgrade(db_url, "0006")
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        for n, (kind, key) in enumerate([
+            ("shift", "shift:target_move:2025-12-31/year>2026-12-31/year:1"),
+            ("digest", "digest:2026-W10:1"),
+        ]):
+            connection.execute(text(
+                "INSERT INTO outbox (dedupe_key, message_id, kind, recipient, subject, message,"
+                " status, attempts, next_attempt_at, created_at) VALUES (:key, :mid, :kind,"
+                " 'a@example.org', 'Sujet', 'Subject: Sujet\n\ncorps', 'pending', 0, :now, :now)"
+            ), {"key": key, "mid": f"<{n}@x>", "kind": kind,
+                "now": datetime(2026, 3, 1, tzinfo=UTC)})
+    engine.dispose()
+    database = open_database(db_url)
+    with database.session() as session:
+        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+        assert [(r.kind, r.channel, r.event_key, r.message) for r in rows] == [
+            ("shift", "email", "target_move:2025-12-31/year>2026-12-31/year",
+             "Subject: Sujet\n\ncorps"),
+            ("digest", "email", None, "Subject: Sujet\n\ncorps"),
+        ]
+        # the alert still belongs to its move: not cancelled while the move stands
+        assert cancel_stale_alerts(
+            session, {"target_move:2025-12-31/year>2026-12-31/year"}) == 0
+    database.close()

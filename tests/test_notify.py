@@ -20,6 +20,7 @@ from hdhwatch.channels.notify import (
     describe_target,
     enqueue_alerts,
     enqueue_digests,
+    render_delivery,
     render_next_digest,
     shift_subject,
 )
@@ -28,7 +29,7 @@ from hdhwatch.events.timeline import move_event
 from hdhwatch.pipeline import analyse_article, reclassify_all
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.articles import save_article
-from hdhwatch.store.models import Article, Event, OutboxMessage, Subscriber
+from hdhwatch.store.models import Article, Delivery, Event, Subscriber
 
 MAIL = '\n[mail]\nfrom = "hdhwatch <alertes@hdhwatch.example>"\npublic_url = "https://hdhwatch.example"\n'
 
@@ -79,7 +80,7 @@ def store(session, record: ArticleRecord, settings=None) -> list[Event]:
     return analyse_article(session, saved.article_id, on_shifts=notifier)
 
 
-def parse(row: OutboxMessage) -> email.message.EmailMessage:
+def parse(row: Delivery) -> email.message.EmailMessage:
     return email.message_from_string(row.message, policy=default_policy)
 
 
@@ -89,8 +90,18 @@ def parts(message) -> tuple[str, str]:
                  for kind in ("plain", "html"))
 
 
-def outbox(session) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+def outbox(session, settings=None, picture=None) -> list[Delivery]:
+    """The queued deliveries; with ``settings``, the alerts rendered as the sender renders
+    them when it first sends them."""
+    rows = list(session.scalars(select(Delivery).order_by(Delivery.id)))
+    for row in rows:
+        if settings is not None and row.message is None and row.status == "pending":
+            render_delivery(session, settings, row, picture=picture or _no_picture)
+    return rows
+
+
+def _no_picture(_events, _lang):
+    return None
 
 
 @pytest.fixture
@@ -135,7 +146,7 @@ def test_a_shift_queues_one_alert_per_subscriber_wanting_alerts(database, settin
         add_subscriber(session, "gone@example.org").active = False
         # The first article itself reports a move: its "from" is the former target.
         first = store(session, REPORTED_2022, settings)
-        assert [r.subject for r in outbox(session)] == [
+        assert [r.subject for r in outbox(session, settings)] == [
             "Health Data Hub : la migration passe de fin 2022 à fin 2025",
             "Health Data Hub: migration moves from end of 2022 to end of 2025",
         ]
@@ -146,7 +157,7 @@ def test_a_shift_queues_one_alert_per_subscriber_wanting_alerts(database, settin
         "target_move:2025-12-31/year>2026-12-31/year",
     ]
     with database.session() as session:
-        rows = outbox(session)[2:]
+        rows = outbox(session, settings)[2:]
         assert [(r.recipient, r.kind, r.status) for r in rows] == [
             ("alice@example.org", "shift", "pending"), ("bob@example.org", "shift", "pending"),
         ]
@@ -162,7 +173,7 @@ def test_the_alert_holds_the_move_the_sentence_the_source_and_the_timeline(datab
         subscriber = add_subscriber(session, "alice@example.org")
         store(session, REPORTED_2022)
         store(session, NEW_TARGET_2026, settings)
-        row = outbox(session)[0]
+        row = outbox(session, settings)[0]
         token = subscriber.token
     message = parse(row)
 
@@ -215,13 +226,13 @@ def test_a_replay_queues_nothing_twice(database, settings):
         add_subscriber(session, "alice@example.org")
         store(session, REPORTED_2022)
         events = store(session, NEW_TARGET_2026, settings)
-        assert len(outbox(session)) == 1
+        assert len(outbox(session, settings)) == 1
         assert enqueue_alerts(session, events, settings) == 0
         summary = reclassify_all(session, on_shifts=functools.partial(
             enqueue_alerts, settings=settings))
         assert summary.new_shifts == 0
         assert store(session, NEW_TARGET_2026, settings) == []  # the same article again
-        assert len(outbox(session)) == 1
+        assert len(outbox(session, settings)) == 1
 
 
 def test_alerts_commit_with_the_article_or_not_at_all(database, settings):
@@ -230,10 +241,10 @@ def test_alerts_commit_with_the_article_or_not_at_all(database, settings):
         store(session, REPORTED_2022)
     with pytest.raises(RuntimeError), database.session() as session:
         assert store(session, NEW_TARGET_2026, settings)
-        assert len(outbox(session)) == 1
+        assert len(outbox(session, settings)) == 1
         raise RuntimeError("the crawl dies before committing")
     with database.session() as session:
-        assert outbox(session) == []
+        assert outbox(session, settings) == []
         assert session.scalar(select(func.count()).select_from(Event)) == 1
 
 
@@ -242,7 +253,7 @@ def test_an_english_subscriber_gets_english(database, settings):
         add_subscriber(session, "bob@example.org", language="en")
         store(session, REPORTED_2022)
         store(session, NEW_TARGET_2026, settings)
-        text, page = parts(parse(outbox(session)[0]))
+        text, page = parts(parse(outbox(session, settings)[0]))
     assert "end of 2025 → end of 2026" in text
     assert "Numerama, 12 February 2026" in text
     assert "Target known today: end of 2026" in text
@@ -262,7 +273,7 @@ def test_untrusted_titles_arrive_escaped_in_html(database, settings):
         add_subscriber(session, "alice@example.org")
         store(session, REPORTED_2022)
         store(session, hostile, settings)
-        text, page = parts(parse(outbox(session)[0]))
+        text, page = parts(parse(outbox(session, settings)[0]))
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Health Data Hub" in page
     assert "<script" not in page and "<img src=x" not in page
     assert "javascript:" not in page  # not a link: only http(s) addresses become links
@@ -281,8 +292,8 @@ def test_a_timeline_picture_goes_inline(database, settings):
         add_subscriber(session, "alice@example.org")
         store(session, REPORTED_2022)
         events = store(session, NEW_TARGET_2026)
-        enqueue_alerts(session, events, settings, picture=picture)
-        message = parse(outbox(session)[0])
+        enqueue_alerts(session, events, settings)
+        message = parse(outbox(session, settings, picture)[0])
     assert seen == [(["target_move:2022-12-31/year>2025-12-31/year",
                       "target_move:2025-12-31/year>2026-12-31/year"], "fr")]
     related = message.get_body(("related",))
@@ -313,7 +324,7 @@ def test_a_digest_lists_what_is_new_and_advances(database, settings):
         store(session, syndicated)
         assert enqueue_digests(session, settings, now) == 2
 
-        rows = outbox(session)
+        rows = outbox(session, settings)
         assert [(r.recipient, r.kind) for r in rows] == [
             ("alice@example.org", "digest"), ("bob@example.org", "digest"),
         ]
@@ -343,12 +354,12 @@ def test_a_digest_lists_what_is_new_and_advances(database, settings):
         assert enqueue_digests(session, settings, now + timedelta(days=1)) == 0
         assert daily.last_digest_at == now + timedelta(days=1)
         assert weekly.last_digest_at == now
-        assert len(outbox(session)) == 2
+        assert len(outbox(session, settings)) == 2
 
         store(session, SAME_TARGET_2026)
         _refetched(session, SAME_TARGET_2026.url, now + timedelta(days=1, hours=3))
         assert enqueue_digests(session, settings, now + timedelta(days=2)) == 1
-        latest = outbox(session)[-1]
+        latest = outbox(session, settings)[-1]
         assert latest.recipient == "bob@example.org"
         assert "Acteurs publics" in parts(parse(latest))[0]
         assert "Numerama" not in parts(parse(latest))[0]  # was in the previous digest
@@ -362,7 +373,7 @@ def test_no_digest_when_nothing_is_new(database, settings):
         _refetched(session, REPORTED_2022.url, now - timedelta(days=8))
         assert render_next_digest(session, settings, subscriber, now) is None
         assert enqueue_digests(session, settings, now) == 0
-        assert outbox(session) == []
+        assert outbox(session, settings) == []
         assert subscriber.last_digest_at == now
 
 
@@ -374,7 +385,7 @@ def test_a_preview_changes_nothing(database, settings):
         message = render_next_digest(session, settings, subscriber, now)
         assert message is not None and message["To"] == "alice@example.org"
         assert subscriber.last_digest_at is None
-        assert outbox(session) == []
+        assert outbox(session, settings) == []
         assert session.get(Subscriber, subscriber.id).last_digest_at is None
 
 
@@ -408,7 +419,7 @@ def test_digest_preview_sends_and_marks_nothing(database, settings, tmp_path):
         "alice@example.org"
     )
     with database.session() as session:
-        assert outbox(session) == []
+        assert outbox(session, settings) == []
         assert session.scalars(select(Subscriber)).one().last_digest_at is None
 
 
@@ -498,7 +509,7 @@ def test_the_alert_quotes_the_sentence_stating_the_new_target_not_the_headline(
         add_subscriber(session, "alice@example.org")
         store(session, NEW_TARGET_2026)
         store(session, moved, settings)
-        (row,) = outbox(session)
+        (row,) = outbox(session, settings)
     text, page = parts(parse(row))
     assert ("« La migration hors d'Azure est désormais attendue au premier trimestre 2027, "
             "selon le ministère. »") in text

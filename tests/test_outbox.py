@@ -35,7 +35,7 @@ from hdhwatch.errors import DeliveryError
 from hdhwatch.events.timeline import move_event
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.articles import save_article
-from hdhwatch.store.models import DeadlineStatement, OutboxMessage
+from hdhwatch.store.models import DeadlineStatement, Delivery
 
 T0 = datetime(2026, 2, 13, 8, 0, tzinfo=UTC)
 PASSWORD = "s3cret:Pa55-w0rd"
@@ -131,9 +131,9 @@ def queue_alerts(database, settings, *addresses: str) -> None:
         assert enqueue_alerts(session, [event], settings, now=T0) == len(addresses)
 
 
-def rows(database) -> list[OutboxMessage]:
+def rows(database) -> list[Delivery]:
     with database.session() as session:
-        return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
 
 
 def test_a_shift_reaches_each_subscriber_once(database, settings, server):

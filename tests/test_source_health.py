@@ -10,13 +10,14 @@ from email.policy import default as default_policy
 
 from sqlalchemy import select
 
+from hdhwatch.channels.notify import render_delivery
 from hdhwatch.channels.subscribers import add_subscriber
 from hdhwatch.config import SourceConfig
 from hdhwatch.events import detect
 from hdhwatch.pipeline import advance_timeline, shift_alerts
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store import articles as store
-from hdhwatch.store.models import CrawlRun, Event, OutboxMessage
+from hdhwatch.store.models import CrawlRun, Delivery, Event
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -78,7 +79,9 @@ def test_the_operator_hears_of_it_once_and_readers_never(database, make_settings
         with database.session() as session:
             advance_timeline(session, shift_alerts(settings))
     with database.session() as session:
-        rows = session.scalars(select(OutboxMessage)).all()
+        rows = session.scalars(select(Delivery)).all()
+        for row in rows:  # as the sender renders it when it first sends it
+            render_delivery(session, settings, row)
         assert [(r.recipient, r.subject) for r in rows] == [
             ("ops@example.org", "Health Data Hub : la source cnil ne répond plus")]
         text = email.message_from_string(rows[0].message, policy=default_policy).get_body(

@@ -16,7 +16,7 @@ from hdhwatch.channels.subscribers import (
     unsubscribe,
 )
 from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
-from hdhwatch.store.models import OutboxMessage, Subscriber
+from hdhwatch.store.models import Delivery, Subscriber
 
 
 def test_adding_twice_updates_the_preferences(database):
@@ -73,7 +73,7 @@ def test_invalid_preferences_are_refused(database):
 
 
 def _queue(session, subscriber: Subscriber, status: str = "pending") -> None:
-    session.add(OutboxMessage(
+    session.add(Delivery(
         dedupe_key=f"test:{subscriber.id}:{status}", message_id=f"<{status}@test>",
         subscriber_id=subscriber.id, kind="digest", recipient=subscriber.email, subject="s",
         message="m", status=status,
@@ -89,7 +89,7 @@ def test_removing_deletes_the_subscription_and_its_queued_mail(database):
         remove_subscriber(session, "alice@example.org")
     with database.session() as session:
         assert list_subscribers(session) == []
-        assert [m.status for m in session.scalars(select(OutboxMessage))] == ["sent"]
+        assert [m.status for m in session.scalars(select(Delivery))] == ["sent"]
         with pytest.raises(UnknownSubscriber, match="alice@example.org is not subscribed"):
             remove_subscriber(session, "alice@example.org")
 
@@ -102,7 +102,7 @@ def test_unsubscribing_by_token_stops_everything(database):
     with database.session() as session:
         assert unsubscribe(session, token).active is False
         assert unsubscribe(session, token).active is False  # a second click is harmless
-        assert session.scalars(select(OutboxMessage)).all() == []
+        assert session.scalars(select(Delivery)).all() == []
         with pytest.raises(UnknownSubscriber, match="no subscription has this unsubscribe token"):
             unsubscribe(session, "not-a-token")
     with database.session() as session:  # subscribing again re-activates

@@ -271,7 +271,7 @@ def test_a_queued_alert_whose_move_is_gone_is_cancelled_and_found_again_requeued
         database, make_settings):
     from hdhwatch.channels.subscribers import add_subscriber
     from hdhwatch.pipeline import shift_alerts
-    from hdhwatch.store.models import OutboxMessage
+    from hdhwatch.store.models import Delivery
 
     settings = make_settings(database_url=database.url)
 
@@ -279,7 +279,7 @@ def test_a_queued_alert_whose_move_is_gone_is_cancelled_and_found_again_requeued
         with database.session() as session:
             advance_timeline(session, shift_alerts(settings))
             return [(m.dedupe_key.split(":")[2], m.status) for m in session.scalars(
-                select(OutboxMessage).order_by(OutboxMessage.id))]
+                select(Delivery).order_by(Delivery.id))]
 
     with database.session() as session:
         add_subscriber(session, "lecteur@example.org")

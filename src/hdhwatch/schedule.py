@@ -387,7 +387,7 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
 
     from hdhwatch.events.timeline import known_target
     from hdhwatch.store import articles as store
-    from hdhwatch.store.models import CrawlRun, DeadlineStatement, OutboxMessage, Source
+    from hdhwatch.store.models import CrawlRun, DeadlineStatement, Delivery, Source
 
     last_runs = store.last_run_times(session)
     latest = {}
@@ -417,13 +417,13 @@ def service_status(session, settings: Settings, now: datetime) -> ServiceStatus:
 
     pending = session.scalar(
         select(func.count())
-        .select_from(OutboxMessage)
-        .where(OutboxMessage.status.in_(UNSENT_STATUSES))
+        .select_from(Delivery)
+        .where(Delivery.status.in_(UNSENT_STATUSES))
     )
     failed = [
         (m.recipient, m.subject, m.last_error)
         for m in session.scalars(
-            select(OutboxMessage).where(OutboxMessage.status == "failed").order_by(OutboxMessage.id)
+            select(Delivery).where(Delivery.status == "failed").order_by(Delivery.id)
         )
     ]
     state = known_target(session)

@@ -41,10 +41,11 @@ from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
+    Delivery,
     Event,
     EventArticle,
-    OutboxMessage,
     Subscriber,
+    SubscriberChannel,
 )
 
 logger = logging.getLogger(__name__)
@@ -539,7 +540,7 @@ def _queue(
     kind: str, now: datetime,
 ) -> int:
     """Insert the message unless its dedupe key is queued already; 1 if inserted."""
-    stmt = dialect_insert(session, OutboxMessage).values(
+    stmt = dialect_insert(session, Delivery).values(
         dedupe_key=dedupe_key,
         message_id=str(message["Message-ID"]),
         subscriber_id=subscriber.id,
@@ -553,7 +554,7 @@ def _queue(
         created_at=now,
     )
     inserted = session.scalar(
-        stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxMessage.id)
+        stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Delivery.id)
     )
     return int(inserted is not None)
 
@@ -638,13 +639,14 @@ def _health_words(event: Event, lang: str) -> str:
 
 def enqueue_alerts(
     session: Session, events: Sequence[Event], settings: Settings, *,
-    now: datetime | None = None, picture: TimelinePicture | None = None,
+    now: datetime | None = None,
 ) -> int:
-    """Queue one alert per event per active subscriber wanting alerts; returns how many.
+    """Queue one delivery per event per subscriber wanting it, per channel (their e-mail
+    and each Apprise channel); returns how many. Nothing is rendered yet: a delivery is
+    rendered for its channel when it is first sent (``render_delivery``).
 
-    A move of the target gets the shift alert (with the timeline), any other event the
-    event alert. Runs in the caller's transaction (``pipeline.advance_timeline``'s
-    ``on_shifts``), so the alerts commit with the events or not at all.
+    Runs in the caller's transaction (``pipeline.advance_timeline``'s ``on_shifts``), so
+    the deliveries commit with the events or not at all.
     """
     now = now or utcnow()
     everyone = list(session.scalars(
@@ -652,36 +654,96 @@ def enqueue_alerts(
         .where(Subscriber.active.is_(True), Subscriber.alerts.is_(True))
         .order_by(Subscriber.id)
     ))
-    picture = picture or store_picture(session)
     if not events or not everyone:
         return 0
-    timeline = timeline_events(session)
+    channels: dict[int, list[SubscriberChannel]] = {}
+    for channel in session.scalars(select(SubscriberChannel).order_by(SubscriberChannel.id)):
+        channels.setdefault(channel.subscriber_id, []).append(channel)
     queued = 0
     for event in events:
-        move = event.kind == MOVE
-        subscribers = [s for s in everyone if wants(s, event.kind)]
-        keys = {s.id: alert_key(event.key, s.id, "shift" if move else "event")
-                for s in subscribers}
-        # an alert cancelled when its move left the timeline is queued anew if it returns
-        session.execute(delete(OutboxMessage).where(
-            OutboxMessage.dedupe_key.in_(keys.values()), OutboxMessage.status == "cancelled"))
-        # Skip rendering what is queued already; ON CONFLICT still settles races.
-        done = set(session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys.values()))
-        ))
-        for subscriber in subscribers:
-            if keys[subscriber.id] in done:
-                continue
-            if move:
-                message = compose_shift_alert(session, settings, event, subscriber, now=now,
-                                              timeline=timeline, picture=picture)
-            else:
-                message = compose_event_alert(session, settings, event, subscriber, now=now)
-            queued += _queue(session, message, dedupe_key=keys[subscriber.id],
-                             subscriber=subscriber, kind="shift" if move else "event", now=now)
+        kind = "shift" if event.kind == MOVE else "event"
+        targets = [
+            (alert_key(event.key, s.id, kind, channel), s, channel)
+            for s in everyone if wants(s, event.kind)
+            for channel in (None, *channels.get(s.id, ()))
+        ]
+        keys = [key for key, _, _ in targets]
+        # an alert cancelled when its event left the timeline is queued anew if it returns
+        session.execute(delete(Delivery).where(
+            Delivery.dedupe_key.in_(keys), Delivery.status == "cancelled"))
+        for key, subscriber, channel in targets:
+            stmt = dialect_insert(session, Delivery).values(
+                dedupe_key=key, subscriber_id=subscriber.id, kind=kind,
+                channel="apprise" if channel else "email",
+                channel_id=channel.id if channel else None, event_key=event.key,
+                recipient=redact_url(channel.url) if channel else subscriber.email,
+                status="pending", attempts=0, next_attempt_at=now, created_at=now,
+            ).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Delivery.id)
+            queued += session.scalar(stmt) is not None
     return queued
 
 
+class EventGone(Exception):
+    """The event a delivery is about is no longer in the timeline (not an error: the
+    delivery is cancelled)."""
+
+
+def render_delivery(session: Session, settings: Settings, delivery: Delivery, *,
+                    picture: TimelinePicture | None = None,
+                    now: datetime | None = None) -> None:
+    """Render a queued alert for its channel, in place: the whole e-mail (with its
+    Message-ID) for ``email``, a title and a text for a chat channel. Raises
+    ``EventGone`` when its event is gone from the timeline."""
+    event = session.scalars(select(Event).where(Event.key == delivery.event_key,
+                                                Event.status == "confirmed")).first()
+    subscriber = session.get(Subscriber, delivery.subscriber_id) \
+        if delivery.subscriber_id else None
+    if event is None or subscriber is None:
+        raise EventGone(delivery.event_key or "")
+    if delivery.channel == "email":
+        if event.kind == MOVE:
+            message = compose_shift_alert(session, settings, event, subscriber, now=now,
+                                          picture=picture or store_picture(session))
+        else:
+            message = compose_event_alert(session, settings, event, subscriber, now=now)
+        delivery.subject = str(message["Subject"])
+        delivery.message_id = str(message["Message-ID"])
+        delivery.message = message.as_string()
+    else:
+        delivery.subject, delivery.message = render_chat(session, settings, event,
+                                                         subscriber)
+    session.flush()
+
+
+def render_chat(session: Session, settings: Settings, event: Event,
+                subscriber: Subscriber) -> tuple[str, str]:
+    """An alert for a chat or webhook channel: a title, and a few plain lines (what
+    happened, the sentence, the outlet and its link, how sure)."""
+    lang = language_of(subscriber.language)
+    t = STRINGS[lang]
+    tz = ZoneInfo(settings.timezone)
+    if event.kind == MOVE:
+        title = shift_subject(event, lang)
+        quote = _quote(session, event)
+        basis = event.payload.get("basis") or event.how
+        why = t.get(basis, t["inferred"])
+    else:
+        title = t["prefix"] + event_words(event.kind, event.payload.get("subject", ""), lang)
+        quote = event.payload.get("sentence", "") if event.article else _health_words(event,
+                                                                                       lang)
+        why = t["event_health"] if event.article is None else t.get(
+            f"event_{event.payload.get('basis') or 'outlets'}", "")
+    lines = []
+    if quote:
+        lines.append(f"{t['quote_open']}{quote}{t['quote_close']}")
+    if event.article is not None:
+        view = article_view(event.article, tz, lang)
+        lines.append(", ".join(p for p in (view.outlet, view.day) if p))
+        if view.url:
+            lines.append(view.url)
+    if why:
+        lines.append(why)
+    return title, "\n".join(lines)
 
 
 def wants(subscriber: Subscriber, kind: str) -> bool:
@@ -690,13 +752,23 @@ def wants(subscriber: Subscriber, kind: str) -> bool:
     return family(kind) in chosen or kind in chosen
 
 
-def alert_key(event_key: str, subscriber_id: int, kind: str = "shift") -> str:
-    return f"{kind}:{event_key}:{subscriber_id}"
+def alert_key(event_key: str, subscriber_id: int, kind: str = "shift",
+              channel: SubscriberChannel | None = None) -> str:
+    key = f"{kind}:{event_key}:{subscriber_id}"
+    return f"{key}:c{channel.id}" if channel is not None else key
 
 
-def _event_key_of(dedupe_key: str) -> str:
-    """The event key inside an alert's dedupe key ("shift:<event key>:<subscriber id>")."""
-    return dedupe_key.split(":", 1)[1].rsplit(":", 1)[0]
+def redact_url(url: str) -> str:
+    """A channel's URL as it may be shown or logged: its scheme and host, never its
+    tokens, passwords or path ("slack://…", "json://hooks.example.org/…")."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    if parts.scheme in ("json", "jsons", "xml", "xmls", "form", "forms", "http", "https",
+                        "ntfy", "ntfys", "matrix", "matrixs", "mmost", "mmosts"):
+        return f"{parts.scheme}://{host}/…"
+    return f"{parts.scheme}://…"
 
 
 def cancel_stale_alerts(session: Session, live_keys: set[str]) -> int:
@@ -706,13 +778,12 @@ def cancel_stale_alerts(session: Session, live_keys: set[str]) -> int:
     mailed. Returns how many."""
     stale = [
         row_id for row_id, key in session.execute(
-            select(OutboxMessage.id, OutboxMessage.dedupe_key)
-            .where(OutboxMessage.kind.in_(("shift", "event")),
-                   OutboxMessage.status == "pending"))
-        if _event_key_of(key) not in live_keys
+            select(Delivery.id, Delivery.event_key)
+            .where(Delivery.kind.in_(("shift", "event")), Delivery.status == "pending"))
+        if key not in live_keys
     ]
     if stale:
-        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale)).values(
+        session.execute(update(Delivery).where(Delivery.id.in_(stale)).values(
             status="cancelled", last_error="the timeline no longer holds this event as news"))
     return len(stale)
 

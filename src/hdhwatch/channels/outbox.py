@@ -32,7 +32,7 @@ import smtplib
 import ssl
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -44,7 +44,7 @@ from sqlalchemy import select, update
 from hdhwatch.config import Settings, SmtpSettings
 from hdhwatch.errors import DeliveryError
 from hdhwatch.store.db import Database, utcnow
-from hdhwatch.store.models import OutboxMessage
+from hdhwatch.store.models import Delivery, SubscriberChannel
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class SendReport:
     retried: int = 0  # back to pending, for a later run after the back-off
     gave_up: int = 0  # now ``failed`` for good: max attempts, refused, or possibly sent twice
     resent: int = 0  # of ``sent``: found "sending" after a crash and sent once more
+    cancelled: int = 0  # alerts whose event left the timeline before they went
     last_error: str | None = None
 
     def __str__(self) -> str:
@@ -221,9 +222,12 @@ def _text(reply: bytes | str) -> str:
 class _Claim:
     id: int
     recipient: str
-    message: str
+    message: str | None  # None until rendered (an alert is rendered when first sent)
     attempts: int  # counting this one
     status: str  # what it was claimed as: sending | resending | failed
+    channel: str = "email"
+    channel_id: int | None = None
+    subject: str | None = None
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -242,10 +246,11 @@ def _claim_next(db: Database, due: datetime, now: datetime) -> _Claim | None:
     while True:
         with db.session() as session:
             row = session.execute(
-                select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.attempts,
-                       OutboxMessage.recipient, OutboxMessage.message)
-                .where(OutboxMessage.status.in_(_CLAIM_AS), OutboxMessage.next_attempt_at <= due)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                select(Delivery.id, Delivery.status, Delivery.attempts,
+                       Delivery.recipient, Delivery.message, Delivery.channel,
+                       Delivery.channel_id, Delivery.subject)
+                .where(Delivery.status.in_(_CLAIM_AS), Delivery.next_attempt_at <= due)
+                .order_by(Delivery.next_attempt_at, Delivery.id)
                 .limit(1)
             ).first()
             if row is None:
@@ -261,21 +266,22 @@ def _claim_next(db: Database, due: datetime, now: datetime) -> _Claim | None:
             # compare-and-set: if another sender changed the row since we read
             # it, it is theirs; look for the next one
             taken = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row.id, OutboxMessage.status == row.status,
-                       OutboxMessage.attempts == row.attempts)
+                update(Delivery)
+                .where(Delivery.id == row.id, Delivery.status == row.status,
+                       Delivery.attempts == row.attempts)
                 .values(**values)
             ).rowcount
             if taken:
                 return _Claim(row.id, row.recipient, row.message,
-                              values.get("attempts", row.attempts), status)
+                              values.get("attempts", row.attempts), status, row.channel,
+                              row.channel_id, row.subject)
 
 
 def _record(db: Database, claim: _Claim, **values) -> None:
     with db.session() as session:
         session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == claim.id, OutboxMessage.status == claim.status)
+            update(Delivery)
+            .where(Delivery.id == claim.id, Delivery.status == claim.status)
             .values(**values)
         )
 
@@ -298,17 +304,25 @@ def send_pending(
 
     due = clock()
     transport = transport or transport_for(settings)
+    chat = AppriseTransport()
     sender = parseaddr(settings.mail_from)[1]
     counts: Counter[str] = Counter()
     last_error = None
     try:
         while (claim := _claim_next(db, due, clock())) is not None:
             if claim.status == "failed":
-                log.warning("outbox message %d: %s", claim.id, POSSIBLY_SENT_TWICE)
+                log.warning("delivery %d: %s", claim.id, POSSIBLY_SENT_TWICE)
                 counts.update(("failed", "gave_up"))
                 continue
             try:
-                transport.send(claim.id, sender, claim.recipient, claim.message)
+                claim = _rendered(db, settings, claim, clock())
+                if claim is None:
+                    counts["cancelled"] += 1
+                    continue
+                if claim.channel == "email":
+                    transport.send(claim.id, sender, claim.recipient, claim.message)
+                else:
+                    chat.send(db, claim)
             except DeliveryError as exc:
                 last_error = str(exc)
                 give_up = exc.permanent or claim.attempts >= settings.send_max_attempts
@@ -327,7 +341,56 @@ def send_pending(
             counts["sent"] += 1
             if claim.status == "resending":
                 counts["resent"] += 1
-            log.info("outbox message %d sent to %s", claim.id, claim.recipient)
+            log.info("delivery %d sent to %s", claim.id, claim.recipient)
     finally:
         transport.close()
     return SendReport(last_error=last_error, **counts)
+
+
+def _rendered(db: Database, settings: Settings, claim: _Claim, now: datetime) -> _Claim | None:
+    """The claim with its message: an alert is rendered for its channel when it is first
+    sent, and the result kept (a resend after a crash is byte for byte the same). None
+    when its event left the timeline in the meantime: the delivery is cancelled."""
+    if claim.message is not None:
+        return claim
+    from hdhwatch.channels.notify import EventGone, render_delivery
+
+    with db.session() as session:
+        delivery = session.get(Delivery, claim.id)
+        try:
+            render_delivery(session, settings, delivery, now=now)
+        except EventGone:
+            delivery.status = "cancelled"
+            delivery.last_error = "the timeline no longer holds this event"
+            return None
+        return replace(claim, message=delivery.message, subject=delivery.subject)
+
+
+class AppriseTransport:
+    """Sends a rendered alert to a chat or webhook channel with Apprise (Slack, Matrix,
+    Teams, Discord, ntfy, Telegram, JSON webhooks...). The channel's URL, which holds its
+    secrets, is read from the store when sending and never logged or shown."""
+
+    def send(self, db: Database, claim: _Claim) -> None:
+        import apprise
+
+        from hdhwatch.channels.notify import redact_url
+
+        with db.session() as session:
+            channel = session.get(SubscriberChannel, claim.channel_id) \
+                if claim.channel_id else None
+            url = channel.url if channel else None
+        if url is None:
+            raise DeliveryError(f"{claim.recipient}: the channel was removed", permanent=True,
+                                per_message=True)
+        # Apprise's own log may carry a channel's tokens: it is silenced, and the error
+        # recorded on the delivery names the channel without them.
+        logging.getLogger("apprise").setLevel(logging.CRITICAL)
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            raise DeliveryError(f"{redact_url(url)}: not a channel Apprise knows",
+                                permanent=True, per_message=True)
+        if not notifier.notify(title=claim.subject or "", body=claim.message or "",
+                               body_format=apprise.NotifyFormat.TEXT):
+            raise DeliveryError(f"{redact_url(url)}: the channel did not take the message",
+                                per_message=True)

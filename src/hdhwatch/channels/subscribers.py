@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from hdhwatch.errors import InvalidAddress, InvalidPreference, UnknownSubscriber
 from hdhwatch.store.articles import dialect_insert
-from hdhwatch.store.models import OutboxMessage, Subscriber
+from hdhwatch.store.models import Delivery, Subscriber
 
 LANGUAGES = ("fr", "en")
 DIGESTS = ("none", "daily", "weekly")
@@ -137,7 +137,7 @@ def _drop_pending(session: Session, subscriber_id: int) -> None:
     # Someone who asked to stop gets nothing more, not even what was queued
     # before; a message already being handed to the server cannot be recalled.
     session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.subscriber_id == subscriber_id, OutboxMessage.status == "pending"
+        delete(Delivery).where(
+            Delivery.subscriber_id == subscriber_id, Delivery.status == "pending"
         )
     )

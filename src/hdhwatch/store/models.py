@@ -374,24 +374,47 @@ class Subscriber(Base):
     kinds: Mapped[list | None] = mapped_column(JSON)
 
 
-class OutboxMessage(Base):
-    """A message written in the same transaction as the event that causes it."""
+class SubscriberChannel(Base):
+    """A channel a subscriber is reached on besides e-mail: an Apprise URL (Slack, Matrix,
+    Teams, Discord, ntfy, a JSON webhook...). The URL holds the channel's secrets: it is
+    never shown, logged nor copied into a delivery."""
 
-    __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __tablename__ = "subscriber_channels"
+    __table_args__ = (UniqueConstraint("subscriber_id", "url"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # e.g. "shift:12:subscriber:3": the same cause never queues a second message
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
-    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    subscriber_id: Mapped[int] = mapped_column(
+        ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Delivery(Base):
+    """One message to deliver: an event (by its key) to one recipient on one channel, or a
+    digest. Written in the transaction that believes the event; rendered for its channel
+    when it is first sent (a digest, when it is queued), and kept so that a resend after a
+    crash is byte for byte the same."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "shift:target_move:2025-12-31/year>2026-12-31/year:3" (+ ":c<channel>" off e-mail):
+    # the same cause never queues a second message to the same place
+    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     subscriber_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscribers.id", ondelete="SET NULL")
     )
-    kind: Mapped[str] = mapped_column(String(20))  # shift | digest
-    recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(Text)
-    message: Mapped[str] = mapped_column(Text)  # the whole RFC 5322 message
-    # pending | sending | resending | sent | failed (see outbox.py for the crash rule)
+    kind: Mapped[str] = mapped_column(String(20))  # shift | event | digest
+    channel: Mapped[str] = mapped_column(String(20), default="email")  # email | apprise
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscriber_channels.id", ondelete="CASCADE"))
+    event_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    recipient: Mapped[str] = mapped_column(String(320))  # an address, or a channel named
+    subject: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)  # RFC 5322 message, or a chat text
+    # pending | sending | resending | sent | failed | cancelled (see outbox.py)
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
