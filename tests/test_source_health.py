@@ -17,7 +17,7 @@ from hdhwatch.events import detect
 from hdhwatch.pipeline import advance_timeline, shift_alerts
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store import articles as store
-from hdhwatch.store.models import CrawlRun, Delivery, Event
+from hdhwatch.store.models import CrawlRun, Delivery, Event, Subscriber
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
@@ -68,11 +68,11 @@ def test_extraction_drift_is_a_jump_in_pages_without_date_or_body(database):
 
 
 def test_the_operator_hears_of_it_once_and_readers_never(database, make_settings):
-    settings = make_settings(database_url=database.url)
+    # the operator is named in the configuration; no need to subscribe them
+    settings = make_settings(database_url=database.url,
+                             extra='\n[mail]\noperator = "Ops <ops@example.org>"\n')
     with database.session() as session:
         add_subscriber(session, "lecteur@example.org")
-        operator = add_subscriber(session, "ops@example.org", digest="none")
-        operator.kinds = ["source"]
     for day in range(3):
         run(database, "cnil", day, pages=0, errors={"connection": 1})
     for _ in range(2):
@@ -88,3 +88,21 @@ def test_the_operator_hears_of_it_once_and_readers_never(database, make_settings
             ("plain",)).get_content()
         assert "Ses 3 dernières collectes n'ont rien récupéré (erreurs : connection 3)" in text
         assert session.scalars(select(CrawlRun)).first() is not None
+        operator = session.scalars(select(Subscriber).where(
+            Subscriber.email == "ops@example.org")).one()
+        assert (operator.kinds, operator.digest) == (["source"], "none")
+
+
+def test_an_operator_who_reads_the_story_too_keeps_it(database, make_settings):
+    settings = make_settings(database_url=database.url,
+                             extra='\n[mail]\noperator = "ops@example.org"\n')
+    with database.session() as session:
+        add_subscriber(session, "ops@example.org", kinds=["target", "provider"])
+    for day in range(3):
+        run(database, "cnil", day, pages=0, errors={"connection": 1})
+    with database.session() as session:
+        advance_timeline(session, shift_alerts(settings))
+    with database.session() as session:
+        operator = session.scalars(select(Subscriber)).one()
+        assert operator.kinds == ["target", "provider", "source"]
+        assert session.scalars(select(Delivery.recipient)).all() == ["ops@example.org"]

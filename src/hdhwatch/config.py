@@ -104,6 +104,8 @@ class Settings:
     allow_private_addresses: bool = False
     timezone: str = "Europe/Paris"
     mail_from: str = "hdhwatch <hdhwatch@localhost>"
+    # who hears of the sources' health (a source failing or drifting); none: no one
+    mail_operator: str = ""
     smtp: SmtpSettings | None = None
     send_max_attempts: int = 8
     public_url: str = ""
@@ -237,6 +239,13 @@ def _mail_address(value: str) -> str:
     return value
 
 
+def _bare_address(value: str) -> str:
+    """An optional address, kept bare ("ops@example.org" from "Ops <ops@example.org>")."""
+    from email.utils import parseaddr
+
+    return parseaddr(_mail_address(value))[1] if value.strip() else ""
+
+
 _SOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -286,6 +295,7 @@ class _Mail(_Schema):
     smtp_url: str | None = None
     max_attempts: int = Field(8, ge=1, le=100)
     public_url: Annotated[str, AfterValidator(_optional_web_address)] = ""
+    operator: Annotated[str, AfterValidator(_bare_address)] = ""
 
 
 class _MainFile(_Schema):
@@ -535,6 +545,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             mail_from = _mail_address(env["HDHWATCH_MAIL_FROM"])
         except ValueError as exc:
             raise ConfigError(f"HDHWATCH_MAIL_FROM: {exc}") from None
+    mail_operator = mail.operator
+    if "HDHWATCH_MAIL_OPERATOR" in env:
+        try:
+            mail_operator = _bare_address(env["HDHWATCH_MAIL_OPERATOR"])
+        except ValueError as exc:
+            raise ConfigError(f"HDHWATCH_MAIL_OPERATOR: {exc}") from None
     return Settings(
         config_dir=config_dir,
         data_dir=data_dir,
@@ -552,6 +568,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_private_addresses=crawl.allow_private_addresses,
         timezone=main.timezone,
         mail_from=mail_from,
+        mail_operator=mail_operator,
         smtp=smtp,
         send_max_attempts=mail.max_attempts,
         public_url=mail.public_url,

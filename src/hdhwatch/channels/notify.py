@@ -31,6 +31,7 @@ import jinja2
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from hdhwatch.channels.subscribers import ensure_operator, redact_url
 from hdhwatch.config import Settings
 from hdhwatch.events import READER_FAMILIES, family
 from hdhwatch.events.timeline import MOVE, outlet_of
@@ -649,6 +650,8 @@ def enqueue_alerts(
     the deliveries commit with the events or not at all.
     """
     now = now or utcnow()
+    if settings.mail_operator and events:
+        ensure_operator(session, settings.mail_operator)
     everyone = list(session.scalars(
         select(Subscriber)
         .where(Subscriber.active.is_(True), Subscriber.alerts.is_(True))
@@ -756,19 +759,6 @@ def alert_key(event_key: str, subscriber_id: int, kind: str = "shift",
               channel: SubscriberChannel | None = None) -> str:
     key = f"{kind}:{event_key}:{subscriber_id}"
     return f"{key}:c{channel.id}" if channel is not None else key
-
-
-def redact_url(url: str) -> str:
-    """A channel's URL as it may be shown or logged: its scheme and host, never its
-    tokens, passwords or path ("slack://…", "json://hooks.example.org/…")."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    if parts.scheme in ("json", "jsons", "xml", "xmls", "form", "forms", "http", "https",
-                        "ntfy", "ntfys", "matrix", "matrixs", "mmost", "mmosts"):
-        return f"{parts.scheme}://{host}/…"
-    return f"{parts.scheme}://…"
 
 
 def cancel_stale_alerts(session: Session, live_keys: set[str]) -> int:

@@ -41,6 +41,7 @@ from urllib.parse import quote
 
 from sqlalchemy import select, update
 
+from hdhwatch.channels.subscribers import quiet_apprise, redact_url
 from hdhwatch.config import Settings, SmtpSettings
 from hdhwatch.errors import DeliveryError
 from hdhwatch.store.db import Database, utcnow
@@ -372,10 +373,7 @@ class AppriseTransport:
     secrets, is read from the store when sending and never logged or shown."""
 
     def send(self, db: Database, claim: _Claim) -> None:
-        import apprise
-
-        from hdhwatch.channels.notify import redact_url
-
+        apprise = quiet_apprise()
         with db.session() as session:
             channel = session.get(SubscriberChannel, claim.channel_id) \
                 if claim.channel_id else None
@@ -383,9 +381,8 @@ class AppriseTransport:
         if url is None:
             raise DeliveryError(f"{claim.recipient}: the channel was removed", permanent=True,
                                 per_message=True)
-        # Apprise's own log may carry a channel's tokens: it is silenced, and the error
-        # recorded on the delivery names the channel without them.
-        logging.getLogger("apprise").setLevel(logging.CRITICAL)
+        # Apprise's own log may carry a channel's tokens: it is silenced (quiet_apprise),
+        # and the error recorded on the delivery names the channel without them.
         notifier = apprise.Apprise()
         if not notifier.add(url):
             raise DeliveryError(f"{redact_url(url)}: not a channel Apprise knows",

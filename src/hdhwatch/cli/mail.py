@@ -11,21 +11,29 @@ from pathlib import Path
 
 import click
 
-from hdhwatch.channels.subscribers import DIGESTS, LANGUAGES
+from hdhwatch.channels.subscribers import DIGESTS, LANGUAGES, redact_url
 from hdhwatch.cli.output import handle_errors, open_db, settings_of, table
+from hdhwatch.events import FAMILIES, READER_FAMILIES
 
 
 @click.group()
 def subscribers() -> None:
-    """Manage who receives shift alerts and digests.
+    """Manage who receives alerts and digests, about what, on which channels.
 
     Example: hdhwatch subscribers add alice@example.org --lang en --digest daily
     """
 
 
-def _preferences(subscriber) -> str:
+def _kinds(subscriber) -> list[str]:
+    return list(subscriber.kinds or READER_FAMILIES)
+
+
+def _preferences(subscriber, channels=()) -> str:
     parts = [subscriber.language, "alerts" if subscriber.alerts else "no alerts"]
     parts.append("no digest" if subscriber.digest == "none" else f"{subscriber.digest} digest")
+    if subscriber.alerts and subscriber.kinds:  # none chosen: the whole story
+        parts.append("kinds: " + " ".join(subscriber.kinds))
+    parts.extend(f"also on {redact_url(c.url)}" for c in channels)
     return ", ".join(parts)
 
 
@@ -35,35 +43,52 @@ def _preferences(subscriber) -> str:
               help="Language of the mails.")
 @click.option("--digest", type=click.Choice(DIGESTS), default="weekly", show_default=True,
               help="How often to receive a digest of the new articles.")
-@click.option("--no-alerts", is_flag=True, help="No mail when the announced date moves.")
+@click.option("--no-alerts", is_flag=True, help="No alert when something happens.")
+@click.option("--kinds", metavar="KIND,...",
+              help=f"The events to hear of, among {', '.join(FAMILIES)} (default: every "
+                   "kind of the story but source, the operator's; kept when not given).")
+@click.option("--channel", "channels", multiple=True, metavar="APPRISE_URL",
+              help="Also send alerts there (repeatable): an Apprise URL such as "
+                   "json://hooks.example.org/hdh, slack://..., matrix://..., ntfy://....")
 @click.pass_context
 @handle_errors
 def subscribers_add(ctx: click.Context, email: str, lang: str, digest: str,
-                    no_alerts: bool) -> None:
+                    no_alerts: bool, kinds: str | None, channels: tuple[str, ...]) -> None:
     """Subscribe an address, or change its preferences if it is subscribed already.
 
     Example: hdhwatch subscribers add alice@example.org --lang en --digest daily
+    --kinds target,provider --channel json://hooks.example.org/hdh
     """
-    from hdhwatch.channels.subscribers import add_subscriber
+    from hdhwatch.channels.subscribers import add_channel, add_subscriber, channels_of
 
     with open_db(ctx).session() as session:
         subscriber = add_subscriber(session, email, language=lang, alerts=not no_alerts,
-                                    digest=digest)
-        click.echo(f"subscribed {subscriber.email} ({_preferences(subscriber)})")
+                                    digest=digest,
+                                    kinds=kinds.split(",") if kinds is not None else None)
+        for url in channels:
+            add_channel(session, subscriber, url)
+        click.echo(f"subscribed {subscriber.email} "
+                   f"({_preferences(subscriber, channels_of(session, subscriber))})")
 
 
 @subscribers.command("remove")
 @click.argument("email")
+@click.option("--channel", metavar="APPRISE_URL",
+              help="Only stop sending there; the subscription stays.")
 @click.pass_context
 @handle_errors
-def subscribers_remove(ctx: click.Context, email: str) -> None:
-    """Delete a subscription and the mail still queued for it.
+def subscribers_remove(ctx: click.Context, email: str, channel: str | None) -> None:
+    """Delete a subscription (or one of its channels) and what is still queued for it.
 
     Example: hdhwatch subscribers remove alice@example.org
     """
-    from hdhwatch.channels.subscribers import remove_subscriber
+    from hdhwatch.channels.subscribers import get_subscriber, remove_channel, remove_subscriber
 
     with open_db(ctx).session() as session:
+        if channel is not None:
+            remove_channel(session, get_subscriber(session, email), channel)
+            click.echo(f"{email.strip()}: removed the channel {redact_url(channel)}")
+            return
         remove_subscriber(session, email)
     click.echo(f"removed {email.strip()}")
 
@@ -74,15 +99,18 @@ def subscribers_remove(ctx: click.Context, email: str) -> None:
 @click.pass_context
 @handle_errors
 def subscribers_list(ctx: click.Context, fmt: str) -> None:
-    """List the subscribers and their preferences (unsubscribe tokens are not shown).
+    """List the subscribers and their preferences (unsubscribe tokens are not shown, and
+    channels only as their scheme and host: their URLs hold secrets).
 
     Example: hdhwatch subscribers list --format json
     """
-    from hdhwatch.channels.subscribers import list_subscribers
+    from hdhwatch.channels.subscribers import channels_of, list_subscribers
 
     with open_db(ctx).session() as session:
         rows = [
             dict(email=s.email, language=s.language, alerts=s.alerts, digest=s.digest,
+                 kinds=_kinds(s),
+                 channels=[redact_url(c.url) for c in channels_of(session, s)],
                  active=s.active, created=s.created_at.isoformat(),
                  last_digest=s.last_digest_at.isoformat() if s.last_digest_at else None)
             for s in list_subscribers(session)
@@ -90,8 +118,10 @@ def subscribers_list(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    columns = ["email", "language", "alerts", "digest", "active", "created", "last_digest"]
-    click.echo(table(columns, [[r[c] for c in columns] for r in rows]))
+    columns = ["email", "language", "alerts", "digest", "kinds", "channels", "active",
+               "created", "last_digest"]
+    click.echo(table(columns, [
+        [", ".join(r[c]) if isinstance(r[c], list) else r[c] for c in columns] for r in rows]))
     click.echo(f"{len(rows)} subscriber(s)", err=True)
 
 
