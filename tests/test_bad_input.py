@@ -67,6 +67,11 @@ CASES = [
      "nobody@example.org is not subscribed"),
     ("digest-output-without-preview", ["digest", "--output", "d.eml"], {}, None, None, 2,
      "--output only goes with --preview"),
+    ("subscribe-unknown-kind", ["subscribers", "add", "a@example.org", "--kinds", "meteo"],
+     {}, None, None, 2, "unknown kind(s) of event meteo: choose among target, provider"),
+    ("subscribe-unusable-channel",
+     ["subscribers", "add", "a@example.org", "--channel", "pigeon://t0ken@loft"], {}, None,
+     None, 2, "pigeon://… is not a channel Apprise can use"),
     ("classify-without-all", ["classify"], {}, None, None, 2, "--all"),
     ("unknown-command", ["frobnicate"], {}, None, None, 2, "No such command"),
     ("export-format", ["export", "--format", "xml"], {}, None, None, 2, "--format"),
@@ -101,6 +106,8 @@ CASES = [
      2, "HDHWATCH_SMTP_URL must look like smtp://"),
     ("smtp-url-port", ["send"], {"HDHWATCH_SMTP_URL": "smtp://mail.example.org:99999"}, None,
      None, 2, "HDHWATCH_SMTP_URL has an invalid port"),
+    ("mail-operator-env", ["send"], {"HDHWATCH_MAIL_OPERATOR": "ops"}, None, None, 2,
+     "HDHWATCH_MAIL_OPERATOR: 'ops' is not an e-mail address"),
     ("mail-from-env", ["send"], {"HDHWATCH_MAIL_FROM": "personne"}, None, None, 2,
      "HDHWATCH_MAIL_FROM: 'personne' is not an e-mail address"),
     # --- hdhwatch.toml -------------------------------------------------------------------------
@@ -126,6 +133,8 @@ CASES = [
      "watch_terms: Input should be a valid list"),
     ("watch-term-empty", ["sources"], {}, 'watch_terms = ["HDH", " "]\n', None, 2,
      "watch_terms: a watch term is empty"),
+    ("mail-operator-file", ["sources"], {}, MAIN + '[mail]\noperator = "ops"\n', None, 2,
+     "[mail] operator: 'ops' is not an e-mail address"),
     ("mail-from-file", ["sources"], {}, MAIN + '[mail]\nfrom = "personne"\n', None, 2,
      "[mail] from: 'personne' is not an e-mail address"),
     ("mail-attempts-zero", ["sources"], {}, MAIN + "[mail]\nmax_attempts = 0\n", None, 2,
@@ -178,7 +187,7 @@ def base_env(tmp_path: Path) -> dict:
     (config / "sources.toml").write_text(SOURCE.format(name="mon-journal"), encoding="utf-8")
     return {"HDHWATCH_CONFIG_DIR": str(config), "HDHWATCH_DATA_DIR": str(tmp_path / "data"),
             "HDHWATCH_DATABASE_URL": None, "HDHWATCH_SMTP_URL": None,
-            "HDHWATCH_MAIL_FROM": None}
+            "HDHWATCH_MAIL_FROM": None, "HDHWATCH_MAIL_OPERATOR": None}
 
 
 def test_there_are_at_least_forty_cases():

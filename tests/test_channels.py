@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -20,58 +17,21 @@ from test_notify import MAIL, NEW_TARGET_2026, REPORTED_2022, store
 from hdhwatch.channels.outbox import send_pending
 from hdhwatch.channels.subscribers import add_channel, add_subscriber
 from hdhwatch.cli import main
+from hdhwatch.demo.receiver import WebhookReceiver
 from hdhwatch.errors import InvalidPreference
 from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import Delivery
 
 SECRET = "s3cr3t-t0ken"
-
-
-class Receiver:
-    """A webhook receiver on a loopback port: records every POST; can be down (nothing
-    listening on its port) and brought up on the same port."""
-
-    def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.posts: list[dict] = []
-        self.server: ThreadingHTTPServer | None = None
-
-    def up(self) -> None:
-        posts = self.posts
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                posts.append(dict(path=self.path, auth=self.headers.get("Authorization"),
-                                  body=json.loads(body)))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def down(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-
-    @property
-    def url(self) -> str:
-        return f"json://hdh:{SECRET}@127.0.0.1:{self.port}/hooks/{SECRET}"
+CREDENTIALS = f"hdh:{SECRET}"  # Basic auth, as a webhook behind a proxy asks
 
 
 @pytest.fixture
 def receiver():
-    r = Receiver()
+    """A webhook receiver on a loopback port, down until the test brings it up."""
+    r = WebhookReceiver(path=f"/hooks/{SECRET}")
     yield r
-    r.down()
+    r.stop()
 
 
 @pytest.fixture
@@ -84,7 +44,7 @@ def test_a_webhook_gets_the_alert_once_retried_while_it_is_down(
     caplog.set_level(logging.DEBUG)
     with database.session() as session:
         alice = add_subscriber(session, "alice@example.org", kinds=["target"])
-        add_channel(session, alice, receiver.url)
+        add_channel(session, alice, receiver.apprise_url(CREDENTIALS))
         store(session, REPORTED_2022, settings)
 
     # the receiver is down: the mail goes, the webhook waits for its retry
@@ -98,13 +58,14 @@ def test_a_webhook_gets_the_alert_once_retried_while_it_is_down(
     assert SECRET not in caplog.text
 
     # up again: delivered at the retry, once; later runs send nothing more
-    receiver.up()
+    receiver.start()
     later = utcnow() + timedelta(hours=1)
     assert send_pending(database, settings, now=later).sent == 1
     assert send_pending(database, settings, now=later + timedelta(hours=1)).sent == 0
     assert len(receiver.posts) == 1
     post = receiver.posts[0]
     assert post["path"] == f"/hooks/{SECRET}"
+    assert post["headers"]["Authorization"].startswith("Basic ")
     assert post["body"]["title"] == "Health Data Hub : la migration passe de fin 2022 à fin 2025"
     assert "Le Monde" in post["body"]["message"]
     assert "https://www.lemonde.example/pixels/2022/09/20/health-data-hub.html" \
@@ -137,12 +98,13 @@ def test_a_channel_apprise_cannot_use_is_refused_without_showing_it(database):
 def test_the_subscribers_command_takes_kinds_and_channels_and_never_prints_secrets(
         make_settings, receiver):
     settings = make_settings()
+    url = receiver.apprise_url(CREDENTIALS)
 
     def hdhwatch(*args):
         return CliRunner().invoke(main, list(args), obj={"settings": settings})
 
     added = hdhwatch("subscribers", "add", "alice@example.org", "--kinds", "target,provider",
-                     "--channel", receiver.url)
+                     "--channel", url)
     assert added.exit_code == 0, added.output
     assert "kinds: target provider" in added.output
     listed = hdhwatch("subscribers", "list", "--format", "json")
@@ -157,7 +119,7 @@ def test_the_subscribers_command_takes_kinds_and_channels_and_never_prints_secre
                        f"nosuchservice://{SECRET}@x")
     assert refused.exit_code == 2 and SECRET not in refused.output
 
-    removed = hdhwatch("subscribers", "remove", "alice@example.org", "--channel", receiver.url)
+    removed = hdhwatch("subscribers", "remove", "alice@example.org", "--channel", url)
     assert removed.exit_code == 0 and SECRET not in removed.output
     assert json.loads(hdhwatch("subscribers", "list", "--format", "json").stdout)[0][
         "channels"] == []

@@ -75,6 +75,38 @@ def test_demo_stores_its_articles_and_a_second_run_stores_nothing(demo_env, user
     total = next(line for line in again.stdout.splitlines() if line.startswith("total"))
     assert total.split()[2] == "0", again.stdout  # new
     assert "25 demo articles in the store" in again.stdout
+    # nothing happened since: no mail, no post, no second notice to the operator
+    assert "none: nothing new happened since the last demo" in again.stdout
+    assert "got 0 post(s)" in again.stdout
+
+
+def test_the_demo_delivers_each_event_once_on_every_channel(demo_env):
+    """The demo ends with the move and the provider chosen (mail and webhook), the
+    operator's notice that the broken source fails, and the Atom feed: each once."""
+    import feedparser
+
+    env, _, out = demo_env
+    mail = [line.split(": ", 1) for line in out.splitlines() if ".eml  to " in line]
+    sent = sorted((to.rsplit(" to ", 1)[1], subject) for to, subject in mail)
+    reader, operator = "lecteur.demo@hdhwatch.invalid", "exploitation.demo@hdhwatch.invalid"
+    move = "Health Data Hub : la migration passe de fin 2026 au premier trimestre 2027"
+    chosen = "Health Data Hub : Scaleway retenu pour héberger la plateforme"
+    assert sent == sorted([
+        (operator, "Health Data Hub : la source acteurs-de-letat ne répond plus"),
+        (reader, move), (reader, chosen),
+        (reader, f"{move} (23 articles trouvés)"),  # the digest
+    ]), out
+    assert "The source acteurs-de-letat broke: its next crawls failed, failed, failed." in out
+    webhook = out.split("(a local receiver) got ", 1)[1].splitlines()
+    assert webhook[0] == "2 post(s):" and webhook[1:3] == [f"  {move}", f"  {chosen}"]
+    atom = next(line.split(": ", 1)[1] for line in out.splitlines()
+                if line.startswith("Atom feed of the events: "))
+    feed = feedparser.parse(atom)
+    assert not feed.bozo, feed.bozo_exception
+    titles = [e.title for e in feed.entries]
+    assert titles[:2] == ["Scaleway retenu pour héberger la plateforme",
+                          "fin 2026 → premier trimestre 2027"]
+    assert len(titles) == len(set(titles)) and not any("acteurs-de-letat" in t for t in titles)
 
 
 def test_articles_search_is_accent_insensitive_on_the_demo(demo_env):

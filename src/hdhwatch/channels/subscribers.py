@@ -124,6 +124,8 @@ def remove_subscriber(session: Session, email: str) -> None:
     """Delete the subscription of ``email`` and the messages still queued for it."""
     subscriber = get_subscriber(session, email)
     _drop_pending(session, subscriber.id)
+    session.execute(delete(SubscriberChannel).where(
+        SubscriberChannel.subscriber_id == subscriber.id))
     session.delete(subscriber)
     session.flush()
 

@@ -611,12 +611,21 @@ def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     click.echo(f"{len(result.articles)} demo articles in the store (newest first):")
     click.echo(table(["id", "published", "outlet", "title"], [list(a) for a in result.articles]))
     click.echo("")
-    click.echo(f"Mail ({result.mail_report}), written as .eml files to "
+    failing = [outcome(s) for s in result.broken]
+    click.echo(f"The source {result.broken[0].source if result.broken else '-'} broke: "
+               f"its next crawls {', '.join(failing) or '-'}.")
+    click.echo("")
+    click.echo(f"Delivered ({result.mail_report}); mail written as .eml files to "
                f"{result.settings.outbox_dir}:")
-    for path, subject in result.mail:
-        click.echo(f"  {path}  ({subject})")
+    for path, recipient, subject in result.mail:
+        click.echo(f"  {path}  to {recipient}: {subject}")
     if not result.mail:
-        click.echo("  none: no new shift and nothing new for a digest")
+        click.echo("  none: nothing new happened since the last demo")
+    click.echo(f"Webhook {result.webhook} (a local receiver) got {len(result.posts)} "
+               "post(s):")
+    for post in result.posts:
+        click.echo(f"  {post['body'].get('title', '')}")
+    click.echo(f"Atom feed of the events: {result.atom}")
     click.echo("")
     click.echo(f"The demo has a store of its own, {demo.data_dir}: its database "
                f"{Path(demo.database_url.removeprefix('sqlite:///')).name}, its mail in "

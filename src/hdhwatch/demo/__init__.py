@@ -5,6 +5,11 @@ sources point at it, crawls it in a subprocess like any crawl, and prints what
 was stored. The port is fixed so that a second run recognises the URLs it
 stored the first time.
 
+Then one source breaks (its listing answers 404) and is crawled the few more times
+that make it failing; what every channel got is shown: the reader's mail (the
+alerts and the digest), the reader's webhook (posted to a local receiver), the
+operator's notice that the source fails, and the Atom feed of the events.
+
 The demo keeps a store of its own, ``demo/`` in the data dir (its SQLite
 database, its outbox and its configuration): the made-up outlets never mix with
 the sources a real ``hdhwatch run`` crawls, whatever database that one uses.
@@ -41,7 +46,8 @@ def write_demo_config(settings: Settings, base_url: str) -> Path:
         f"watch_terms = [{terms}]\n\n"
         "[crawl]\nconcurrent_per_domain = 2\ndownload_delay = 0\nautothrottle = false\n"
         "allow_private_addresses = true  # the demo site is on 127.0.0.1\n"
-        f"user_agent = {json.dumps(settings.user_agent)}\n",
+        f"user_agent = {json.dumps(settings.user_agent)}\n\n"
+        f"[mail]\noperator = {json.dumps(DEMO_OPERATOR)}\n",
         encoding="utf-8",
     )
     for extra in ("providers.toml",):
@@ -62,6 +68,9 @@ def demo_settings(settings: Settings, base_url: str) -> Settings:
 
 
 DEMO_SUBSCRIBER = "lecteur.demo@hdhwatch.invalid"
+DEMO_OPERATOR = "exploitation.demo@hdhwatch.invalid"
+# Breaks mid-demo: once the demo site is crawled, its listing answers 404.
+BROKEN_SOURCE = "acteurs-de-letat"
 
 
 @dataclass(frozen=True)
@@ -72,7 +81,11 @@ class DemoResult:
     summaries: list  # crawl.run.RunSummary, one per demo source
     articles: list[tuple]  # (id, published day, outlet, title), newest first
     mail_report: object  # outbox.SendReport
-    mail: list[tuple[Path, str]]  # (.eml written by this run, its subject)
+    mail: list[tuple[Path, str, str]]  # (.eml written by this run, its recipient, subject)
+    broken: list  # RunSummary of the broken source's failing runs
+    webhook: str  # the reader's webhook channel, redacted
+    posts: list[dict]  # what the webhook receiver got: path, headers, JSON body
+    atom: Path  # the Atom feed of the events, written at the end
 
 
 def run_demo(
@@ -82,10 +95,21 @@ def run_demo(
     echo: Callable[[str], None] = print,
     verbose: bool = False,
 ) -> DemoResult:
-    """Serve the demo site, crawl it into the store, write the mail a reader would get."""
-    from hdhwatch.channels.subscribers import add_subscriber, remove_subscriber
+    """Serve the demo site, crawl it into the store, break a source, and deliver what
+    each channel gets (see the module's docstring)."""
+    from urllib.parse import urlsplit
+
+    from hdhwatch.channels.subscribers import (
+        add_channel,
+        add_subscriber,
+        redact_url,
+        remove_subscriber,
+    )
     from hdhwatch.crawl.run import run_crawl
-    from hdhwatch.demo.sitesrv import SiteServer
+    from hdhwatch.demo.receiver import WebhookReceiver
+    from hdhwatch.demo.sitesrv import Rule, SiteServer
+    from hdhwatch.events.sources import FAILING_RUNS
+    from hdhwatch.read.feed import atom_feed
     from hdhwatch.read.query import ArticleFilter, list_articles
     from hdhwatch.schedule import deliver
     from hdhwatch.store.db import open_database, utcnow
@@ -98,6 +122,7 @@ def run_demo(
             f"cannot serve the demo site on port {port} ({exc.strerror}); "
             "choose another with --port"
         ) from exc
+    receiver = WebhookReceiver(path="/hooks/demo").start()
     db = None
     try:
         settings = demo_settings(settings, server.base_url)
@@ -105,12 +130,20 @@ def run_demo(
         echo(f"Serving the demo site at {server.base_url}/ ({len(names)} sources)")
         echo(f"Crawling into {settings.database_url} …")
         db = open_database(settings.database_url)
-        # A reader for the length of the demo: shift alerts and the digest are
-        # written for them as .eml files, then they are removed again.
+        # A reader for the length of the demo, on mail and on a webhook: the alerts and
+        # the digest are written for them, then they are removed again.
         with db.session() as session:
-            add_subscriber(session, DEMO_SUBSCRIBER, language="fr", alerts=True, digest="weekly")
+            reader = add_subscriber(session, DEMO_SUBSCRIBER, language="fr", alerts=True,
+                                    digest="weekly")
+            add_channel(session, reader, receiver.apprise_url())
         started = utcnow()
         summaries = run_crawl(settings, names, echo=echo if verbose else None)
+        broken = next(s for s in settings.sources if s.name == BROKEN_SOURCE)
+        for url in broken.urls:
+            server.rules[urlsplit(url).path] = Rule(status=404)
+        echo(f"The source {BROKEN_SOURCE} breaks (its listing answers 404): crawled "
+             f"{FAILING_RUNS} more times …")
+        failing = [s for _ in range(FAILING_RUNS) for s in run_crawl(settings, [BROKEN_SOURCE])]
         _queued, report = deliver(settings, db, utcnow())
         with db.session() as session:
             remove_subscriber(session, DEMO_SUBSCRIBER)
@@ -120,7 +153,10 @@ def run_demo(
                 for a in list_articles(session, ArticleFilter(limit=None))
                 if a.source and a.source.name in names
             ]
+            atom = settings.data_dir / "events.atom"
+            atom.write_bytes(atom_feed(session))
     finally:
+        receiver.stop()
         server.stop()
         if db is not None:
             db.close()
@@ -129,13 +165,15 @@ def run_demo(
         if p.stat().st_mtime >= started.timestamp() - 1
     )
     return DemoResult(settings, summaries, articles, report,
-                      [(path, _subject(path)) for path in written])
+                      [(path, *_headers(path)) for path in written], failing,
+                      redact_url(receiver.apprise_url()), list(receiver.posts), atom)
 
 
-def _subject(path: Path) -> str:
+def _headers(path: Path) -> tuple[str, str]:
+    """The recipient and the subject of a written mail."""
     from email import policy
     from email.parser import BytesHeaderParser
 
     with path.open("rb") as handle:
         headers = BytesHeaderParser(policy=policy.default).parse(handle)
-    return str(headers.get("Subject", "")).strip()
+    return str(headers.get("To", "")).strip(), str(headers.get("Subject", "")).strip()

@@ -5,6 +5,7 @@
 mail subscribers: a move of the target, a provider chosen, a ruling, a tender, each
 with the sentence that says so and a link to the article. Built with feedgen; valid
 per RFC 4287 (ids are stable tag URIs, so a reader never shows an entry twice).
+The sources' health (a source failing) is the operator's business, not the feed's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hdhwatch.events.sources import KINDS as SOURCE_KINDS
 from hdhwatch.read.words import describe_target, event_words, format_day
 from hdhwatch.store.models import DeadlineStatement, Event
 
@@ -48,7 +50,7 @@ def event_sentence(session: Session, event: Event) -> str:
 def atom_feed(session: Session, *, lang: str = "fr", self_url: str | None = None) -> bytes:
     """The confirmed events as an Atom document (UTF-8 bytes)."""
     events = list(session.scalars(
-        select(Event).where(Event.status == "confirmed")
+        select(Event).where(Event.status == "confirmed", Event.kind.not_in(SOURCE_KINDS))
         .options(selectinload(Event.article))
         .order_by(Event.published_at.desc().nulls_last(), Event.id.desc())
         .limit(MAX_ENTRIES)
@@ -73,9 +75,13 @@ def atom_feed(session: Session, *, lang: str = "fr", self_url: str | None = None
         day = format_day(event.published_at.date(), lang) if event.published_at else ""
         sentence = event_sentence(session, event)
         entry.category(term=event.kind)
-        entry.summary(" — ".join(part for part in (f"« {sentence} »" if sentence else "",
-                                                  ", ".join(p for p in (outlet, day) if p))
-                                 if part))
+        summary = " — ".join(part for part in (f"« {sentence} »" if sentence else "",
+                                               ", ".join(p for p in (outlet, day) if p))
+                             if part)
+        entry.summary(summary)
+        if article is None or urlsplit(article.url).scheme not in ("http", "https"):
+            # RFC 4287: an entry without an alternate link carries its content
+            entry.content(summary or event_title(event, lang), type="text")
     return feed.atom_str(pretty=True)
 
 
