@@ -86,7 +86,9 @@ def test_the_operator_hears_of_it_once_and_readers_never(database, make_settings
             ("ops@example.org", "Health Data Hub : la source cnil ne répond plus")]
         text = email.message_from_string(rows[0].message, policy=default_policy).get_body(
             ("plain",)).get_content()
+        assert text.startswith("Message pour l'exploitant de hdhwatch")
         assert "Ses 3 dernières collectes n'ont rien récupéré (erreurs : connection 3)" in text
+        assert "« Ses 3" not in text  # what the crawls recorded, not a quoted sentence
         assert session.scalars(select(CrawlRun)).first() is not None
         operator = session.scalars(select(Subscriber).where(
             Subscriber.email == "ops@example.org")).one()

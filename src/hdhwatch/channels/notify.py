@@ -76,8 +76,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "event_intro": "Du nouveau dans l'hébergement du Health Data Hub :",
         "event_confident": "L'article le dit explicitement à propos du Health Data Hub.",
         "event_outlets": "Plusieurs médias indépendants le rapportent.",
-        "event_health": "Message pour l'exploitant de hdhwatch, d'après les collectes "
-                        "enregistrées.",
+        "event_health": "D'après les collectes enregistrées. Aucun lecteur ne reçoit ce "
+                        "message.",
+        "health_intro": "Message pour l'exploitant de hdhwatch : une source a besoin de vous.",
         "health_failing": "Ses {runs} dernières collectes n'ont rien récupéré (erreurs : "
                           "{errors}). Dernière erreur : {last}",
         "health_drift": "{share} % des {pages} pages de sa dernière collecte sont sans date "
@@ -133,7 +134,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "event_intro": "News about the Health Data Hub's hosting:",
         "event_confident": "The article says so explicitly about the Health Data Hub.",
         "event_outlets": "Several independent outlets report it.",
-        "event_health": "A message for hdhwatch's operator, from the recorded crawls.",
+        "event_health": "From the recorded crawls. No reader gets this message.",
+        "health_intro": "A message for hdhwatch's operator: a source needs you.",
         "health_failing": "Its last {runs} crawls fetched nothing (errors: {errors}). Last "
                           "error: {last}",
         "health_drift": "{share}% of the {pages} pages of its last crawl have no date or no "
@@ -610,6 +612,7 @@ def compose_event_alert(
         article = article_view(event.article, tz, lang)
         kind_text = t.get(f"event_{event.payload.get('basis') or 'outlets'}", "")
     context.update(
+        health=event.article is None,
         headline=headline,
         quote=quote,
         article=article,
