@@ -74,20 +74,24 @@ def run_crawl(
     # and one engine serves every read of this crawl.
     db = open_database(settings.database_url)
     try:
-        try:
-            return _watch(settings, db, cmd, echo, progress, timeout)
-        finally:
-            # Once, after the whole crawl, whatever became of it: the articles it stored
-            # are replayed in publication order, and the alert for a move goes with it.
+        summaries = _watch(settings, db, cmd, echo, progress, timeout)
+        # Once, after the whole crawl: the articles it stored are replayed in publication
+        # order, and the alert for a move goes with it. Not after a crawl cut short (its
+        # process killed, timed out): a replay of part of its pages announces a move the
+        # whole crawl supersedes (or never makes), and the next send mails it. Its sources
+        # are due again (only finished runs count), and the crawl that finishes them, the
+        # next ``run`` or the scheduler's start moves the timeline over what it stored.
+        if all(s.status == "finished" for s in summaries):
             bring_timeline_up_to_date(settings, db)
+        return summaries
     finally:
         db.close()
 
 
 def bring_timeline_up_to_date(settings: Settings, db: Database | None = None) -> None:
     """Replay the timeline over everything stored and queue the alert for a new move, in
-    one transaction. Every crawl, ``run`` and scheduler start calls it, so a crawl killed
-    after storing its articles loses neither the move nor its alert."""
+    one transaction. Every finished crawl, ``run`` and scheduler start calls it, so a crawl
+    killed after storing its articles loses neither the move nor its alert."""
     own = db is None
     db = db or open_database(settings.database_url)
     try:
