@@ -589,16 +589,21 @@ def schedule(ctx: click.Context) -> None:
     "the articles it already stored).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+@click.option("--serve", "serve_web", is_flag=True,
+              help="Then serve the web page on the demo's store until Ctrl-C.")
+@click.option("--web-port", type=int, default=8000, show_default=True,
+              help="Local port of the web page (with --serve).")
 @click.pass_context
 @handle_errors
-def demo(ctx: click.Context, port: int, verbose: bool) -> None:
+def demo(ctx: click.Context, port: int, verbose: bool, serve_web: bool, web_port: int) -> None:
     """Serve the bundled demo site on a local port, crawl it, and show what was stored.
 
     The demo keeps its own store, demo/ in the data directory (database, mail,
     configuration), apart from the one your real crawls use; it prints how to
-    query it and how to remove it.
+    query it and how to remove it. With --serve, it then serves the web page on
+    that store (the timeline, the evidence, the search) and prints its address.
 
-    Example: hdhwatch demo
+    Example: hdhwatch demo --serve
     """
     import shlex
 
@@ -636,3 +641,48 @@ def demo(ctx: click.Context, port: int, verbose: bool) -> None:
     click.echo('            hdhwatch articles --search "cloud souverain"   ·   hdhwatch show ID'
                "   ·   hdhwatch timeline   ·   hdhwatch status")
     click.echo(f"Remove it:  rm -r {shlex.quote(str(demo.data_dir))}")
+    if serve_web:
+        click.echo("")
+        _serve(demo, "127.0.0.1", web_port, "Ouvrez {url} dans un navigateur : la page de "
+               "la démo (Ctrl-C pour l'arrêter).")
+
+
+def _serve(settings, host: str, port: int, ready: str) -> None:
+    """Serve the web page; a port in use is a one-line error, not a traceback."""
+    import socket
+
+    from hdhwatch.errors import HdhwatchError
+    from hdhwatch.web import serve
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise HdhwatchError(f"cannot serve the web page on {host}:{port} "
+                                f"({exc.strerror}); choose another port") from exc
+    serve(settings, host, port, on_ready=lambda url: click.echo(ready.format(url=url)))
+
+
+# --- the web page ------------------------------------------------------------------------
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default is reachable from this machine only).")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.pass_context
+@handle_errors
+def serve_command(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the read-only web page: the timeline chart, the evidence, the search.
+
+    Pages: the current target and the timeline (/), the articles with search and
+    filters (/articles), each article with its statements highlighted, the
+    providers, the sources, the events (/events, /events.atom) and a JSON API
+    (/api/...) that returns what --format json prints. French by default,
+    English with ?lang=en or the browser's language. Ctrl-C stops it.
+
+    Example: hdhwatch serve --port 8000
+    """
+    settings = settings_of(ctx)
+    open_db(ctx)  # migrations and a bad URL fail here, before listening
+    _serve(settings, host, port, "Serving the web page at {url} (Ctrl-C to stop)")

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from hdhwatch.errors import NotFound, QueryError
 from hdhwatch.records import TARGET_KINDS
-from hdhwatch.store.models import Article, DeadlineStatement, Event, ProviderMention, Source
+from hdhwatch.store.models import (
+    Article,
+    DeadlineStatement,
+    Event,
+    EventArticle,
+    ProviderMention,
+    Source,
+)
 
 _FTS_SYNTAX = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -35,6 +42,21 @@ class ArticleFilter:
     with_deadline: bool = False
     shifts_only: bool = False
     outlet: str | None = None
+    offset: int = 0  # rows skipped (a page of results)
+    event_kind: str | None = None  # a family of EVENT_FAMILIES: raised or corroborated one
+
+
+# The kinds of confirmed events an article may have raised or corroborated, by family (the
+# names subscribers choose with --kinds).
+EVENT_FAMILIES = {
+    "target": ("target_move",),
+    "provider": ("provider_selected", "provider_renewed", "provider_shortlisted",
+                 "provider_excluded"),
+    "certification": ("certification_obtained", "certification_expected",
+                      "certification_delayed"),
+    "legal": ("legal_ruling",),
+    "tender": ("tender_launched", "tender_awarded", "tender_cancelled"),
+}
 
 
 def parse_day(value: str, option: str = "date") -> date:
@@ -108,9 +130,22 @@ def articles_query(session: Session, f: ArticleFilter) -> Select:
     if f.shifts_only:
         stmt = stmt.where(exists().where(Event.article_id == Article.id,
                                          Event.status == "confirmed"))
+    if f.event_kind:
+        kinds = EVENT_FAMILIES.get(f.event_kind)
+        if kinds is None:
+            raise QueryError(f"unknown kind of event {f.event_kind!r}; known: "
+                             + ", ".join(EVENT_FAMILIES))
+        raised = exists().where(Event.article_id == Article.id, Event.status == "confirmed",
+                                Event.kind.in_(kinds))
+        linked = exists().where(EventArticle.article_id == Article.id,
+                                EventArticle.event_id == Event.id,
+                                Event.status == "confirmed", Event.kind.in_(kinds))
+        stmt = stmt.where(raised | linked)
     stmt = stmt.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
     if f.limit:
         stmt = stmt.limit(f.limit)
+    if f.offset:
+        stmt = stmt.offset(f.offset)
     return stmt
 
 
