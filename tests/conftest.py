@@ -124,3 +124,132 @@ def demo_site():
 
     with SiteServer(DEMO_ROOT) as server:
         yield server
+
+
+# --- the web page: a store filled by the demo's crawl, the server, the browser -------------
+HOSTILE_TITLE = "<script>window.hostile = 1</script>Health Data Hub : un <b>titre</b> piégé"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> Settings:
+    """The settings of a store filled by the demo's crawl (on a free port), built once per
+    session, plus one article whose title and text hold markup, as a hostile page would."""
+    from datetime import UTC, datetime
+
+    from hdhwatch.demo import run_demo
+    from hdhwatch.pipeline import process
+    from hdhwatch.records import Article
+
+    data = tmp_path_factory.mktemp("demo-data")
+    base = load_settings({"HDHWATCH_DATA_DIR": str(data),
+                          "HDHWATCH_CONFIG_DIR": str(HERE.parent / "config")})
+    settings = run_demo(base, port=free_port(), echo=lambda _line: None).settings
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        process(session, Article(
+            url="https://piege.example/hdh-titre-piege", title=HOSTILE_TITLE,
+            text="La migration du Health Data Hub vers un cloud souverain est prévue d'ici "
+                 "fin 2026, selon <img src=x onerror=\"window.hostile = 2\"> le ministère.",
+            published=datetime(2025, 6, 3, 9, tzinfo=UTC), outlet="<i>Le Piège</i>",
+            language="fr"))
+    db.close()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def demo_store_pg(demo_store) -> Settings:
+    """The demo store copied, row for row, into a new PostgreSQL database (dropped at the
+    end of the session)."""
+    from dataclasses import replace
+
+    from sqlalchemy import insert, select
+
+    from hdhwatch.store.db import Base
+
+    admin = _pg_admin()
+    name = f"hdhwatch_test_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    source, target = open_database(demo_store.database_url), open_database(url)
+    with source.engine.connect() as read, target.engine.begin() as write:
+        for table in Base.metadata.sorted_tables:
+            rows = [dict(r) for r in read.execute(select(table)).mappings()]
+            if rows:
+                write.execute(insert(table), rows)
+    source.close()
+    target.close()
+    yield replace(demo_store, database_url=url)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def web_server(demo_store):
+    """`hdhwatch serve` on the demo store, on a free port, as a user starts it: its URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    env = {**os.environ, "HDHWATCH_DATA_DIR": str(demo_store.data_dir),
+           "HDHWATCH_CONFIG_DIR": str(demo_store.config_dir)}
+    env.pop("HDHWATCH_DATABASE_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "hdhwatch", "serve", "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"hdhwatch serve did not start: {process.stdout.read().decode()}")
+            time.sleep(0.2)
+    yield url.rstrip("/")
+    process.terminate()
+    process.wait(timeout=20)
+
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="session")
+def browsers():
+    """Headless Chromium from the system's packages, driven by Selenium: ``browsers(js)``
+    gives one with JavaScript on or off (French first, as a French reader's browser)."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        _service_missing(f"{CHROMIUM} or {CHROMEDRIVER} is missing "
+                         "(apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    drivers = {}
+
+    def get(js: bool = True):
+        if js not in drivers:
+            options = webdriver.ChromeOptions()
+            options.binary_location = str(CHROMIUM)  # never Selenium Manager's download
+            for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                        "--lang=fr-FR"):
+                options.add_argument(arg)
+            prefs = {"intl.accept_languages": "fr-FR,fr"}
+            if not js:
+                prefs["profile.managed_default_content_settings.javascript"] = 2
+            options.add_experimental_option("prefs", prefs)
+            drivers[js] = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        return drivers[js]
+
+    yield get
+    for driver in drivers.values():
+        driver.quit()

@@ -193,6 +193,11 @@ def home_data(session, lang: str) -> dict:
                            [setting, *setting["corroborated_by"]]})
         elif current["outlet"]:
             outlets = 1
+    for shift in shifts:
+        new = describe_target(date.fromisoformat(shift["to"]), shift["to_precision"], lang)
+        old = describe_target(date.fromisoformat(shift["from"]), shift["from_precision"] or "day",
+                              lang) if shift["from"] else "—"
+        shift["move_words"] = f"{old} → {new}"
     for signal in signals:
         signal["to_words"] = describe_target(date.fromisoformat(signal["to"]),
                                              signal["to_precision"], lang)
@@ -295,6 +300,7 @@ def _article_row(article, lang: str) -> dict:
 async def article(request: Request) -> Response:
     from hdhwatch.read.evidence import article_events, article_passages
     from hdhwatch.read.query import article_dict, get_article
+    from hdhwatch.read.words import describe_target
 
     site = _site(request)
     lang = request.state.lang
@@ -302,6 +308,10 @@ async def article(request: Request) -> Response:
         with site.session() as session:
             found = get_article(session, request.path_params["article_id"])
             data = article_dict(found, full=True)
+            if lang != "fr":
+                for d in data["deadlines"] + data["dates_set_aside"]:
+                    d["target"] = describe_target(date.fromisoformat(d["deadline"]),
+                                                  d["precision"], lang)
             passages = article_passages(found, site.catalog())
             events = article_events(session, found.id, lang)
     except (NotFound, QueryError) as exc:
