@@ -341,10 +341,21 @@ async def providers(request: Request) -> Response:
         entry["articles"] += row["articles"]
         entry["mentions"] += row["mentions"]
     entries = sorted(by_provider.values(), key=lambda e: (-e["articles"], e["provider"]))
-    months = sorted({r["month"] for r in rows if r["month"]})
+    present = sorted({r["month"] for r in rows if r["month"]})
+    months = _month_range(present[0], present[-1]) if present else []
     peak = max((r["articles"] for r in rows), default=1)
     return site.render(request, "providers.html.j2", entries=entries, months=months, peak=peak,
                        all_articles=request.query_params.get("all") == "1")
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` ('YYYY-MM'), so that bars stand in time."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _sources_data(site: Site) -> list[dict]:
