@@ -213,11 +213,13 @@ def home_data(session, lang: str) -> dict:
 
 
 # --- the pages ------------------------------------------------------------------------------
+# Plain functions, not coroutines: Starlette runs them in its thread pool, so that one slow
+# query never holds up the other requests.
 def _site(request: Request) -> Site:
     return request.app.state.site
 
 
-async def home(request: Request) -> Response:
+def home(request: Request) -> Response:
     site = _site(request)
     with site.session() as session:
         data = site.home_data(session, request.state.lang)
@@ -253,7 +255,7 @@ def _filter_of(request: Request, site: Site, *, limit: int, offset: int = 0):
     )
 
 
-async def articles(request: Request) -> Response:
+def articles(request: Request) -> Response:
     from hdhwatch.read.query import EVENT_FAMILIES, list_articles
 
     site = _site(request)
@@ -297,7 +299,7 @@ def _article_row(article, lang: str) -> dict:
     }
 
 
-async def article(request: Request) -> Response:
+def article(request: Request) -> Response:
     from hdhwatch.read.evidence import article_events, article_passages
     from hdhwatch.read.query import article_dict, get_article
     from hdhwatch.read.words import describe_target
@@ -323,7 +325,7 @@ async def article(request: Request) -> Response:
                        safe_url=safe_url)
 
 
-async def providers(request: Request) -> Response:
+def providers(request: Request) -> Response:
     from hdhwatch.read.report import provider_counts
 
     site = _site(request)
@@ -403,12 +405,12 @@ def _local(value: str | None, zone) -> str | None:
     return datetime.fromisoformat(value).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
-async def sources(request: Request) -> Response:
+def sources(request: Request) -> Response:
     site = _site(request)
     return site.render(request, "sources.html.j2", sources=_sources_data(site))
 
 
-async def events(request: Request) -> Response:
+def events(request: Request) -> Response:
     from hdhwatch.read.evidence import event_rows
 
     site = _site(request)
@@ -418,7 +420,7 @@ async def events(request: Request) -> Response:
     return site.render(request, "events.html.j2", events=confirmed, signals=signals)
 
 
-async def events_atom(request: Request) -> Response:
+def events_atom(request: Request) -> Response:
     from hdhwatch.read.feed import atom_feed
 
     site = _site(request)
@@ -433,7 +435,7 @@ def _json(data, status: int = 200) -> Response:
                     media_type="application/json; charset=utf-8")
 
 
-async def api_articles(request: Request) -> Response:
+def api_articles(request: Request) -> Response:
     from hdhwatch.read.query import article_dict, list_articles
 
     site = _site(request)
@@ -451,7 +453,7 @@ async def api_articles(request: Request) -> Response:
         return _json({"error": str(exc)}, 400)
 
 
-async def api_article(request: Request) -> Response:
+def api_article(request: Request) -> Response:
     from hdhwatch.read.query import article_dict, get_article
 
     site = _site(request)
@@ -463,7 +465,7 @@ async def api_article(request: Request) -> Response:
         return _json({"error": str(exc)}, 404)
 
 
-async def api_timeline(request: Request) -> Response:
+def api_timeline(request: Request) -> Response:
     from hdhwatch.read.query import parse_day
     from hdhwatch.read.report import current_target, shift_rows, timeline_rows
 
@@ -480,7 +482,7 @@ async def api_timeline(request: Request) -> Response:
                       "current": current_target(session)})
 
 
-async def api_providers(request: Request) -> Response:
+def api_providers(request: Request) -> Response:
     from hdhwatch.read.query import parse_day
     from hdhwatch.read.report import provider_counts
 
@@ -500,7 +502,7 @@ async def api_providers(request: Request) -> Response:
                                      provider=name))
 
 
-async def api_events(request: Request) -> Response:
+def api_events(request: Request) -> Response:
     from hdhwatch.read.evidence import event_rows
 
     site = _site(request)
@@ -509,7 +511,7 @@ async def api_events(request: Request) -> Response:
                       "signals": event_rows(session, request.state.lang, status="signal")})
 
 
-async def api_sources(request: Request) -> Response:
+def api_sources(request: Request) -> Response:
     return _json(_sources_data(_site(request)))
 
 
