@@ -299,3 +299,41 @@ def test_the_home_page_follows_the_store(demo_store, tmp_path):
                 outlet="Le Nouveau Média", language="fr"))
         db.close()
         assert "Le Nouveau Média" in client.get("/").text
+
+
+@pytest.mark.slow
+def test_demo_serve_prints_the_address_of_its_page(tmp_path):
+    """`hdhwatch demo --serve`: a new user's way in. The demo runs, prints the page's
+    address, serves the story on it, and stops cleanly on Ctrl-C."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from conftest import free_port
+
+    web_port = free_port()
+    env = {**os.environ, "HDHWATCH_DATA_DIR": str(tmp_path)}
+    for name in ("HDHWATCH_CONFIG_DIR", "HDHWATCH_DATABASE_URL"):
+        env.pop(name, None)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "hdhwatch", "demo", "--port", str(free_port()), "--serve",
+         "--web-port", str(web_port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        for line in demo.stdout:
+            lines.append(line)
+            if line.startswith("Ouvrez "):
+                break
+        url = f"http://127.0.0.1:{web_port}/"
+        assert lines[-1].startswith(f"Ouvrez {url} "), "".join(lines)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            home = response.read().decode("utf-8")
+        assert "Échéance actuelle" in home and "premier trimestre 2027" in home
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(timeout=30) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()

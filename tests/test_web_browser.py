@@ -109,7 +109,8 @@ def test_every_page_fits_360_px_and_is_saved(browser, web_server, tmp_path):
         browser.set_window_size(width, 1000)
         for name, path in pages.items():
             browser.get(web_server + path)
-            browser.save_screenshot(str(tmp_path / f"{name}-{width}-{'js' if browser.js else 'nojs'}.png"))
+            mode = "js" if browser.js else "nojs"
+            browser.save_screenshot(str(tmp_path / f"{name}-{width}-{mode}.png"))
             if browser.js:
                 overflow = browser.execute_script(
                     "return document.documentElement.scrollWidth - window.innerWidth")

@@ -19,9 +19,16 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *,
 
     from hdhwatch.web.app import create_app
 
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            super().handle_exit(sig, frame)
+            # uvicorn raises the signal again once stopped (the process then dies of it):
+            # here Ctrl-C or SIGTERM is the normal end of serving, exit status 0.
+            self._captured_signals.clear()
+
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning",
                             access_log=False, server_header=False)
-    server = uvicorn.Server(config)
+    server = Server(config)
     if on_ready is not None:
         startup = server.startup
 
