@@ -19,8 +19,9 @@ the same reads through the library calls the CLI makes, in the same run:
   cache emptied before each request (the first request after a crawl);
 * a search page (``/articles?search=…``, 20 newest) against ``list_articles``
   with the same search (``hdhwatch articles --search``);
-* an article page against ``get_article`` + ``article_dict(full=True)``
-  (``hdhwatch show ID --format json``).
+* an article page against ``get_article`` + ``article_dict(full=True)`` (what
+  ``hdhwatch show ID --format json`` reads) + the article's marked passages and events
+  (``read.evidence``), the page's other reads.
 
 Times are median and p95 milliseconds, and each page's median as a ratio to its
 queries' median. Nothing is asserted: this is a measurement, not a test.
@@ -42,8 +43,9 @@ from query import PG_ADMIN_URL, SEARCHES, fill, vocabulary
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from hdhwatch.classify.providers import default_catalog
 from hdhwatch.config import load_settings
-from hdhwatch.read.evidence import event_rows
+from hdhwatch.read.evidence import article_events, article_passages, event_rows
 from hdhwatch.read.query import ArticleFilter, article_dict, get_article, list_articles
 from hdhwatch.read.report import current_target, shift_rows, timeline_rows
 from hdhwatch.store.db import Database, open_database
@@ -92,6 +94,7 @@ def measure(db: Database, url: str, runs: int, seed: int) -> list[tuple[str, tup
     settings = load_settings({"HDHWATCH_DATA_DIR": tempfile.mkdtemp(prefix="hdhwatch-bench-"),
                               "HDHWATCH_CONFIG_DIR": str(ROOT / "config"),
                               "HDHWATCH_DATABASE_URL": url})
+    catalog = default_catalog(settings.providers_path)
     app = create_app(settings)
     site = app.state.site
     server = ServerTime(app)
@@ -114,10 +117,17 @@ def measure(db: Database, url: str, runs: int, seed: int) -> list[tuple[str, tup
 
     def article_queries(i: int) -> None:
         with db.session() as session:
-            article_dict(get_article(session, str(articles[i])), full=True)
+            article = get_article(session, str(articles[i]))
+            article_dict(article, full=True)
+            article_passages(article, catalog)
+            article_events(session, article.id, "fr")
 
     results = []
     with TestClient(server) as client:
+        sizes = {name: len(client.get(path).content) // 1024 for name, path in (
+            ("home", "/"), ("search", f"/articles?search={SEARCHES[0]}"),
+            ("article", f"/articles/{articles[0]}"))}
+        print(f"page sizes (KB): {sizes}", file=sys.stderr)
         def home_cold(i: int) -> None:
             site._home.clear()
             get(client, "/")

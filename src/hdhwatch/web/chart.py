@@ -7,7 +7,7 @@ picture the CLI draws): current, former, bound, interim, unsure, signal. A point
 is a link to its article that carries its outlet, day and sentence.
 
 A big store states thousands of targets: past ``MAX_POINTS`` statements, one point
-stands for the statements of one month, target and category (it says how many).
+stands for the statements of one quarter, target and category (it says how many).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hdhwatch.read.words import describe_target, format_day, short_target
 WIDTH, HEIGHT = 960, 440
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 20, 44
 TIP_W, TIP_H = 280, 132
-MAX_POINTS = 600
+MAX_POINTS = 400
 # (fill, stroke, shape, radius): colours of the CLI's picture, darker greys for contrast
 STYLES = {
     "current": ("#1f5fa8", "#1f5fa8", "circle", 6),
@@ -137,7 +137,8 @@ def build_chart(rows: Sequence[dict], shifts: Sequence[dict], signals: Sequence[
             continue
         day = _days(row["published"])
         cat = category(row, waiting)
-        key = ((day.year, day.month) if thin else row["article_id"], row["deadline"], cat)
+        key = ((day.year, (day.month - 1) // 3) if thin else row["article_id"], row["deadline"],
+               cat)
         if key in seen:
             seen[key].more += 1
             continue

@@ -137,7 +137,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_word_bound": "borne",
         "kind_word_event": "date d'un fait",
         "kind_word_other": "autre échéance",
-        "more": "{n} déclaration(s) semblable(s) ce mois-là",
+        "more": "et {n} autre(s) déclaration(s) semblable(s) ce trimestre-là",
         "footer": "hdhwatch lit la presse ; chaque point renvoie à la phrase qui le dit.",
     },
     "en": {
@@ -267,7 +267,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_word_bound": "bound",
         "kind_word_event": "date of a fact",
         "kind_word_other": "other deadline",
-        "more": "{n} similar statement(s) that month",
+        "more": "and {n} similar statement(s) that quarter",
         "footer": "hdhwatch reads the press; every point leads to the sentence that says it.",
     },
 }
