@@ -863,6 +863,16 @@ def test_dates_set_aside_are_kept_with_their_kind() -> None:
         ("2026-03-04", "event"), ("2026-12-31", "target"), ("2026-03-31", "other")}
 
 
+def test_dates_of_the_past_are_shown_in_the_past() -> None:
+    # "il y a deux ans" counts back; the day a target was moved is not a former target
+    assert kinds("Lancé il y a deux ans, l'appel d'offres du Health Data Hub a désigné un "
+                 "hébergeur français.", "2026-05-12") == {("2024-05-31", "event")}
+    assert kinds("Prévue fin 2021, la migration du Health Data Hub avait été reportée à 2024 "
+                 "en octobre 2021, puis à fin 2025 l'an passé.", "2025-03-03") == {
+        ("2021-12-31", "target"), ("2024-12-31", "target"), ("2021-10-31", "event"),
+        ("2025-12-31", "target")}
+
+
 def test_statements_say_how_sure_they_are() -> None:
     from hdhwatch.classify.deadlines import find_deadlines
 

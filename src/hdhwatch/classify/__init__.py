@@ -20,7 +20,7 @@ from hdhwatch.classify.story import find_findings
 from hdhwatch.records import Article, Classification, Relevance
 
 # Bump when the rules change: `hdhwatch classify --all` re-runs older results.
-CLASSIFIER_VERSION = "2026.12.06"
+CLASSIFIER_VERSION = "2026.12.06b"
 
 
 def classified_text(article: Article) -> str:

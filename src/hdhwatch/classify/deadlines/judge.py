@@ -229,6 +229,11 @@ def _judge_sentence(text: str, folded: str, lang: str, published: date, atoms: l
     past = next((a for a in atoms if a.deadline is not None and a.deadline < published), None)
     retro = marker.span() if marker else ((past.start, past.end) if past else None)
     kept: list[_Atom] = []
+    for atom in atoms:
+        if atom.period.kind == "rel" and _intro_is(atom.intro, ("il y a",)):
+            # "lancé il y a deux ans": counted back from the day of publication
+            ago = _add_months(published, -atom.period.index)
+            atom.deadline = _month_end(ago.year, ago.month)
     for i, atom in enumerate(atoms):
         left = atoms[i - 1].end if i > 0 else s_start
         right = atoms[i + 1].start if i + 1 < len(atoms) else s_end
@@ -340,6 +345,10 @@ def _excluded(atom: _Atom, text: str, folded: str, lang: str, published: date, l
         return "event"  # a day already come: a dateline, a hearing, an announcement
     if _stamp(atom, folded, s_start):
         return "event"  # "Publié le 24 janvier 2022 à 10h17", "Newsgene 04/02/2022 à 11:09"
+    if left > s_start and atom.period.kind in ("month", "season") and \
+            atom.period.year is not None and atom.deadline is not None and \
+            atom.deadline <= published and not folded[left:atom.start].strip(" ,"):
+        return "event"  # "repoussée à 2025 en septembre 2022": when the target was moved
     if atom.period.kind == "rel" and _COUNTED_FROM.match(folded, atom.end,
                                                          min(s_end, atom.end + 60)):
         return "other"  # counted from an event to come: not anchored on ``published``
