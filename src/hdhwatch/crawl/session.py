@@ -19,17 +19,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from hdhwatch.classify.providers import default_catalog
 from hdhwatch.config import Settings, SourceConfig
 from hdhwatch.crawl.policy import check_url
-from hdhwatch.errors import (
-    BadScheme,
-    BadUrl,
-    ExtractionError,
-    OffTopic,
-    RefusedUrl,
-    StoreFailed,
-    UrlTooLong,
-)
+from hdhwatch.crawl.workers import Page, Rejected, prepare_page
+from hdhwatch.errors import BadScheme, BadUrl, OffTopic, RefusedUrl, StoreFailed, UrlTooLong
 from hdhwatch.extract import canonical_url
-from hdhwatch.pipeline import prepare
+from hdhwatch.pipeline import Prepared, terms_version
 from hdhwatch.pipeline import store as store_prepared
 from hdhwatch.store import articles as store
 from hdhwatch.store.db import Database, open_database
@@ -38,15 +31,7 @@ from hdhwatch.store.db import Database, open_database
 # stop its conditional-GET validators from being kept.
 LINK_ERRORS = frozenset(e.reason for e in (BadScheme, BadUrl, UrlTooLong))
 
-
-@dataclass(frozen=True)
-class Page:
-    """A fetched page as the spider hands it over."""
-
-    source: str
-    url: str  # final URL, after redirects
-    body: str | bytes
-    requested: tuple[str, ...] = ()  # the URLs asked for on the way (redirects)
+__all__ = ["CrawlSession", "Page", "PageOutcome"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +47,7 @@ class CrawlSession:
     def __init__(self, settings: Settings, sources: Sequence[SourceConfig]) -> None:
         self.catalog = default_catalog(settings.providers_path)
         self.settings = settings
+        self.terms_version = terms_version(settings.watch_terms)
         self.sources = {s.name: s for s in sources}
         self.counts: dict[str, store.RunCounts] = {s.name: store.RunCounts() for s in sources}
         self.db: Database | None = None
@@ -125,12 +111,15 @@ class CrawlSession:
         return True
 
     def new_links(self, source: str, urls: Iterable[str]) -> list[tuple[str, str]]:
-        """(url, canonical) pairs the crawler may request, not stored yet nor scheduled
-        in this crawl. A refused link is counted and skipped; the others go on."""
+        """(url, canonical) pairs the crawler may request: not stored yet, nor dropped
+        under the current watch terms, nor scheduled in this crawl. A refused link is
+        counted and skipped; the others go on."""
         assert self.db is not None
         pairs = [(url, canonical_url(url)) for url in urls if self.may_request(source, url)]
+        canonicals = [c for _, c in pairs]
         with self.db.session() as session:
-            known = store.known_urls(session, [c for _, c in pairs])
+            known = store.known_urls(session, canonicals)
+            known |= store.dropped_urls(session, canonicals, self.terms_version)
         fresh = []
         for url, canonical in pairs:
             if canonical in known or canonical in self._scheduled:
@@ -152,33 +141,39 @@ class CrawlSession:
     def process_page(self, page: Page) -> PageOutcome:
         """Prepare (extract, filter on watch terms, classify) and store one page.
         Thread-safe."""
+        return self.settle(page, prepare_page(page, self.catalog, self.settings.watch_terms,
+                                              self.settings.max_page_bytes))
+
+    def settle(self, page: Page, prepared: Prepared | Rejected) -> PageOutcome:
+        """Store a prepared page (one transaction), remember an off-topic one as dropped,
+        count a rejected one. Thread-safe."""
         assert self.db is not None
         counts = self.counts[page.source]
-        try:
-            prepared = prepare(page.body, page.url, catalog=self.catalog,
-                               watch_terms=self.settings.watch_terms,
-                               max_bytes=self.settings.max_page_bytes)
-        except ExtractionError as exc:
-            self.error(page.source, exc.reason, f"{page.url}: {exc}")
-            return PageOutcome("error", reason=exc.reason)
-        except OffTopic:
-            with self._lock:
-                counts.dropped += 1
-            return PageOutcome("off_topic", reason=OffTopic.reason)
         fetched = tuple(canonical_url(u) for u in (page.url, *page.requested))
+        if isinstance(prepared, Rejected) and prepared.reason != OffTopic.reason:
+            self.error(page.source, prepared.reason, prepared.message)
+            return PageOutcome("error", reason=prepared.reason)
         try:
             with self.db.session() as session:
-                result = store_prepared(session, prepared, fetched_urls=fetched,
-                                        source_id=self._source_ids[page.source],
-                                        run_id=self._run_ids[page.source])
+                if isinstance(prepared, Rejected):
+                    store.remember_dropped(session, fetched, prepared.reason,
+                                           self.terms_version, self._source_ids[page.source])
+                    result = None
+                else:
+                    result = store_prepared(session, prepared, fetched_urls=fetched,
+                                            source_id=self._source_ids[page.source],
+                                            run_id=self._run_ids[page.source])
         except SQLAlchemyError as exc:  # rolled back: counted, and the crawl goes on
             failed = StoreFailed(f"{page.url}: {str(exc).splitlines()[0]}")
             self.error(page.source, failed.reason, str(failed))
             return PageOutcome("error", reason=failed.reason)
         with self._lock:
-            if result.new:
+            if result is None:
+                counts.dropped += 1
+            elif result.new:
                 counts.new_articles += 1
             else:
                 counts.skipped += 1
+        if result is None:
+            return PageOutcome("off_topic", reason=OffTopic.reason)
         return PageOutcome("new" if result.new else "known", result.article_id)
-

@@ -9,6 +9,7 @@ loses at most the page in flight.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,15 @@ from sqlalchemy.orm import Session
 from hdhwatch.config import SourceConfig
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.db import utcnow
-from hdhwatch.store.models import Article, ArticleUrl, CrawlRun, FeedState, Source, url_hash
+from hdhwatch.store.models import (
+    Article,
+    ArticleUrl,
+    CrawlRun,
+    DroppedUrl,
+    FeedState,
+    Source,
+    url_hash,
+)
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,40 @@ def known_urls(session: Session, urls: list[str]) -> set[str]:
         stored = session.scalars(select(ArticleUrl.url_hash).where(ArticleUrl.url_hash.in_(chunk)))
         found.update(by_hash[h] for h in stored)
     return found
+
+
+def dropped_urls(session: Session, urls: list[str], terms_version: str) -> set[str]:
+    """Which of these canonical URLs were dropped under the watch terms of ``terms_version``
+    (a URL dropped under other terms may be on topic now: it is not among them)."""
+    if not urls:
+        return set()
+    by_hash = {url_hash(url): url for url in urls}
+    hashes = list(by_hash)
+    found: set[str] = set()
+    for i in range(0, len(hashes), 500):
+        chunk = hashes[i : i + 500]
+        dropped = session.scalars(
+            select(DroppedUrl.url_hash).where(
+                DroppedUrl.url_hash.in_(chunk), DroppedUrl.terms_version == terms_version
+            )
+        )
+        found.update(by_hash[h] for h in dropped)
+    return found
+
+
+def remember_dropped(
+    session: Session, urls: Iterable[str], reason: str, terms_version: str,
+    source_id: int | None = None,
+) -> None:
+    """Record these canonical URLs as dropped for ``reason`` under ``terms_version``
+    (a URL dropped before takes the new reason and version)."""
+    now = utcnow()
+    for url in dict.fromkeys(urls):
+        values = dict(reason=reason, terms_version=terms_version, source_id=source_id,
+                      dropped_at=now)
+        stmt = dialect_insert(session, DroppedUrl).values(url=url, url_hash=url_hash(url),
+                                                           **values)
+        session.execute(stmt.on_conflict_do_update(index_elements=["url_hash"], set_=values))
 
 
 def save_article(
