@@ -8,7 +8,9 @@ Create Date: 2026-12-06
 ``off_topic``), with the version of the watch terms it was judged by. The spiders
 skip such a URL, as they skip a stored one, while the watch terms keep that
 version; new terms make it eligible again. Unique by the URL's sha256, as
-``article_urls``.
+``article_urls``. ``feed_states.terms_version``: the watch terms a feed's
+validators were kept under; with other terms the feed is read in full again, so
+its dropped items are judged by the new terms.
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_dropped_urls_source_id"), "dropped_urls", ["source_id"],
                     unique=False)
+    with op.batch_alter_table("feed_states") as batch:
+        batch.add_column(sa.Column("terms_version", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feed_states") as batch:
+        batch.drop_column("terms_version")
     op.drop_index(op.f("ix_dropped_urls_source_id"), table_name="dropped_urls")
     op.drop_table("dropped_urls")

@@ -76,7 +76,8 @@ class CrawlSession:
             # killed earlier, or whose article fetches failed, must refetch the feed.
             for (name, url), (etag, modified) in self._validators.items():
                 if set(self.counts[name].errors) <= LINK_ERRORS:
-                    store.set_validators(session, self._source_ids[name], url, etag, modified)
+                    store.set_validators(session, self._source_ids[name], url, etag, modified,
+                                         self.terms_version)
         # The timeline is not moved here: each spider closes on its own, and a move
         # announced from one spider's partial view would be announced again, corrected,
         # when the next closes. ``run.run_crawl`` moves it once, after the whole crawl.
@@ -94,7 +95,8 @@ class CrawlSession:
     def validators(self, source: str, url: str) -> tuple[str | None, str | None]:
         assert self.db is not None
         with self.db.session() as session:
-            return store.get_validators(session, self._source_ids[source], url)
+            return store.get_validators(session, self._source_ids[source], url,
+                                        self.terms_version)
 
     def remember_validators(self, source: str, url: str, etag: str | None, modified: str | None):
         if etag or modified:

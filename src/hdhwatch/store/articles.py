@@ -127,23 +127,27 @@ def save_counts(session: Session, run_id: int, counts: RunCounts, *, finished: b
     session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
 
 
-def get_validators(session: Session, source_id: int, url: str) -> tuple[str | None, str | None]:
+def get_validators(
+    session: Session, source_id: int, url: str, terms_version: str | None = None
+) -> tuple[str | None, str | None]:
+    """The conditional-GET validators kept for a feed; none when they were kept under
+    other watch terms than ``terms_version`` (its dropped items are to be judged again)."""
     state = session.scalars(
         select(FeedState).where(FeedState.source_id == source_id, FeedState.url == url)
     ).one_or_none()
-    return (state.etag, state.last_modified) if state else (None, None)
+    if state is None or (terms_version is not None and state.terms_version != terms_version):
+        return (None, None)
+    return (state.etag, state.last_modified)
 
 
 def set_validators(
-    session: Session, source_id: int, url: str, etag: str | None, last_modified: str | None
+    session: Session, source_id: int, url: str, etag: str | None, last_modified: str | None,
+    terms_version: str | None = None,
 ) -> None:
-    stmt = dialect_insert(session, FeedState).values(
-        source_id=source_id, url=url, etag=etag, last_modified=last_modified, checked_at=utcnow()
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["source_id", "url"],
-        set_=dict(etag=etag, last_modified=last_modified, checked_at=utcnow()),
-    )
+    values = dict(etag=etag, last_modified=last_modified, terms_version=terms_version,
+                  checked_at=utcnow())
+    stmt = dialect_insert(session, FeedState).values(source_id=source_id, url=url, **values)
+    stmt = stmt.on_conflict_do_update(index_elements=["source_id", "url"], set_=values)
     session.execute(stmt)
 
 

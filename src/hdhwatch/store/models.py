@@ -66,6 +66,9 @@ class FeedState(Base):
     url: Mapped[str] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    # The watch terms the feed's items were judged by: under others, its dropped items
+    # may be on topic, so the feed is read in full again.
+    terms_version: Mapped[str | None] = mapped_column(String(64))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
