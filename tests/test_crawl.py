@@ -678,3 +678,46 @@ def test_two_workers_store_what_one_stores(site_root, make_settings, tmp_path):
             )
     assert results[1][:2] == (ON_TOPIC_DEMO_ARTICLES, 31 - ON_TOPIC_DEMO_ARTICLES)
     assert results[2] == results[1]
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes a crawl process spawned (not multiprocessing's resource tracker)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    return [int(c) for c in children
+            if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_worker_process_killed_midway_loses_no_page(site_root, make_settings):
+    slow = {
+        f"/{p.relative_to(site_root)}": Rule(delay=0.3) for p in site_root.glob("*/articles/*.html")
+    }
+    with SiteServer(site_root, rules=slow) as server:
+        settings = make_settings(
+            feed_source("slow", "extra/slow.xml").replace("{{BASE}}", server.base_url)
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "2", "slow"],
+            env=child_environment(settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while counts(settings)["articles"] < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            [worker] = worker_pids(proc.pid)
+            os.kill(worker, signal.SIGKILL)
+            output, _ = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+    assert proc.returncode == 0, output[-2000:]
+    assert counts(settings) == {"articles": 19, "distinct": 19}, output[-2000:]
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        [run] = session.scalars(select(CrawlRun))
+    db.close()
+    assert run.status == "finished" and run.errors == {}, "its pages went to a fresh worker"
