@@ -26,6 +26,7 @@ class StorePipeline:
         self.crawler = crawler
         self._batch: list[tuple[object, Deferred]] = []
         self._timer = None
+        self._here = False  # a batch is being prepared in this process
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -53,9 +54,24 @@ class StorePipeline:
             self._timer.cancel()
         self._timer = None
         batch, self._batch = self._batch, []
-        if batch:
-            pool = self.crawler.spider.workers.pool
-            _deferred(pool.submit([item for item, _ in batch])).addCallback(self._store, batch)
+        if not batch:
+            return
+        spider = self.crawler.spider
+        pages = [item for item, _ in batch]
+        if spider.workers.pool.busy() and not self._here:
+            # Every worker process is busy: the crawl process's writer thread, often idle
+            # meanwhile, prepares this batch (one at a time, so storing never waits long).
+            self._here = True
+            prepared = spider.workers.writer.submit(
+                lambda: [spider.session.prepare(page) for page in pages])
+            _deferred(prepared).addBoth(self._prepared_here).addCallback(self._store, batch)
+        else:
+            prepared = spider.workers.pool.submit(pages)
+            _deferred(prepared).addCallback(self._store, batch)
+
+    def _prepared_here(self, result):
+        self._here = False
+        return result
 
     def _store(self, results, batch) -> None:
         spider = self.crawler.spider

@@ -143,8 +143,12 @@ class CrawlSession:
     def process_page(self, page: Page) -> PageOutcome:
         """Prepare (extract, filter on watch terms, classify) and store one page.
         Thread-safe."""
-        return self.settle(page, prepare_page(page, self.catalog, self.settings.watch_terms,
-                                              self.settings.max_page_bytes))
+        return self.settle(page, self.prepare(page))
+
+    def prepare(self, page: Page) -> Prepared | Rejected:
+        """Extract, filter on watch terms and classify one page, in this process."""
+        return prepare_page(page, self.catalog, self.settings.watch_terms,
+                            self.settings.max_page_bytes)
 
     def settle(self, page: Page, prepared: Prepared | Rejected) -> PageOutcome:
         """Store a prepared page (one transaction), remember an off-topic one as dropped,

@@ -103,6 +103,11 @@ class PreparePool:
         self._lock = threading.Lock()
         self._executor = self._start()
         self.restarts = 0
+        self.in_flight = 0  # batches sent and not back yet
+
+    def busy(self) -> bool:
+        """Whether every worker has a batch and another waits."""
+        return self.in_flight > self.processes
 
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
@@ -125,8 +130,15 @@ class PreparePool:
         """A future of one result per page, in order. It never fails: a batch whose
         worker died is sent once more to fresh workers, then rejected page by page."""
         result: Future[list[Prepared | Rejected]] = Future()
+        with self._lock:
+            self.in_flight += 1
+        result.add_done_callback(self._back)
         self._send(pages, result, attempt=1)
         return result
+
+    def _back(self, _done: Future) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def _send(self, pages: list[Page], result: Future, attempt: int) -> None:
         with self._lock:
