@@ -1,9 +1,11 @@
 """Crawling, library side: what a spider asks of hdhwatch.
 
 A ``CrawlSession`` belongs to one spider in one process. It opens the
-database, records a ``CrawlRun`` per source, answers "is this URL stored?",
-keeps conditional-GET validators, and turns a fetched page into a stored
-article (extract → watch terms → store → classify). Spiders and pipelines in
+database, records a ``CrawlRun`` per source, answers "is this URL stored, or
+dropped under the current watch terms?", keeps conditional-GET validators, and
+turns a fetched page into a stored article (extract → watch terms → classify →
+store; ``prepare`` here or in a worker process, ``settle`` in the writer thread,
+see ``crawl.workers``), or remembers it as dropped. Spiders and pipelines in
 ``scrapers/`` only call it. ``crawl.run`` launches the process it runs in.
 """
 
