@@ -122,10 +122,6 @@ class PreparePool:
             executor.submit(_ready)
         return executor
 
-    def pids(self) -> list[int]:
-        """The worker processes running now."""
-        return [p.pid for p in list(getattr(self._executor, "_processes", {}).values())]
-
     def submit(self, pages: list[Page]) -> Future[list[Prepared | Rejected]]:
         """A future of one result per page, in order. It never fails: a batch whose
         worker died is sent once more to fresh workers, then rejected page by page."""
