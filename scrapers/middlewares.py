@@ -150,11 +150,12 @@ def _host_addresses(host: str) -> list[str]:
 
 
 class QuietDropFormatter(logformatter.LogFormatter):
-    """Dropped items (off topic, already stored) are routine: log them at INFO, one line."""
+    """Dropped items (off topic, already stored) are routine, and the database records
+    each (``dropped_urls``, the run's counts): one line at DEBUG."""
 
     def dropped(self, item, exception, response, spider):
         entry = super().dropped(item, exception, response, spider)
-        entry["level"] = logging.INFO
+        entry["level"] = logging.DEBUG
         entry["msg"] = "Dropped %(exception)s: %(url)s"
         entry["args"] = {"exception": exception, "url": getattr(item, "url", "?")}
         return entry

@@ -558,3 +558,166 @@ def test_a_bad_crawl_setting_is_one_clean_line(tmp_path, file, before, after, ke
     assert result.returncode == 2  # a usage error (see the README's exit statuses)
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: {path}: ") and key in line and problem in line, line
+
+
+def all_articles_feed(site_root: Path) -> str:
+    """A feed of every article of the three outlets, the off-topic ones included."""
+    return rss(*[
+        f"{d}/articles/{p.name}"
+        for d in ("lecourrier-numerique", "sante-connectee", "le-quotidien-du-nuage")
+        for p in sorted((site_root / d / "articles").iterdir())
+    ])
+
+
+def article_paths(requests) -> list[str]:
+    return sorted(r.path for r in requests if r.path.endswith(".html"))
+
+
+def dropped_rows(settings) -> list[tuple[str, str, str]]:
+    from hdhwatch.store.models import DroppedUrl
+
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        rows = session.execute(
+            select(DroppedUrl.url, DroppedUrl.reason, DroppedUrl.terms_version)
+        ).all()
+    db.close()
+    return sorted(tuple(r) for r in rows)
+
+
+def test_a_recrawl_after_one_new_feed_item_fetches_only_that_item(site_root, make_settings):
+    from hdhwatch.pipeline import terms_version
+
+    feed = site_root / "extra" / "all.xml"
+    feed.write_text(all_articles_feed(site_root))
+    with SiteServer(site_root) as server:
+        settings = make_settings(feed_source("tout", "extra/all.xml").replace(
+            "{{BASE}}", server.base_url))
+        [first] = run_crawl(settings)
+        assert first.dropped > 0 and first.new_articles > 0 and not first.errors
+        dropped = dropped_rows(settings)
+        assert len(dropped) == first.dropped
+        assert {(reason, version) for _, reason, version in dropped} == {
+            ("off_topic", terms_version(settings.watch_terms))}
+
+        # The feed changes (so its validators no longer match): one new item.
+        page = (site_root / OTHER).read_text()
+        page = page.replace("sante-connectee/articles/hebergement-hdh-2025-nouvel-horizon.html",
+                            "extra/nouveau.html").replace("le nouvel horizon", "un horizon neuf")
+        (site_root / "extra" / "nouveau.html").write_text(page)
+        items = all_articles_feed(site_root).replace(
+            "</channel>", f"<item><link>{server.base_url}/extra/nouveau.html</link></item>"
+            "</channel>")
+        feed.write_text(items)
+        mark = len(server.requests)
+        [second] = run_crawl(settings)
+        requested = article_paths(server.requests[mark:])
+    assert requested == ["/extra/nouveau.html"], "neither stored nor dropped pages are fetched"
+    assert second.new_articles == 1
+    assert second.skipped == first.new_articles + first.dropped
+
+
+def test_dropped_pages_are_fetched_again_when_the_watch_terms_change(site_root, make_settings):
+    from hdhwatch.config import load_settings
+    from hdhwatch.pipeline import terms_version
+
+    (site_root / "extra" / "all.xml").write_text(all_articles_feed(site_root))
+    with SiteServer(site_root) as server:
+        settings = make_settings(feed_source("tout", "extra/all.xml").replace(
+            "{{BASE}}", server.base_url))
+        [first] = run_crawl(settings)
+        dropped_paths = sorted(
+            url.removeprefix(server.base_url) for url, _, _ in dropped_rows(settings))
+        assert dropped_paths
+
+        config = settings.config_dir / "hdhwatch.toml"
+        config.write_text(config.read_text().replace(
+            '"health data",', '"health data",\n    "un terme de plus",'))
+        # The feed itself is unchanged: it is read in full all the same.
+        changed = load_settings(child_environment(settings))
+        assert terms_version(changed.watch_terms) != terms_version(settings.watch_terms)
+        mark = len(server.requests)
+        [second] = run_crawl(changed)
+        requested = article_paths(server.requests[mark:])
+    assert requested == dropped_paths, "only the dropped pages are fetched again"
+    assert second.dropped == first.dropped and second.new_articles == 0
+    assert {v for _, _, v in dropped_rows(changed)} == {terms_version(changed.watch_terms)}
+
+
+def stored_classifications(settings) -> dict[str, tuple]:
+    """Every stored article by URL, with what the classifier found in it."""
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        stored = {
+            a.url: (
+                a.title, a.text, a.content_hash, a.relevant, a.relevance_score,
+                sorted((p.provider, p.count, p.offset) for p in a.providers),
+                sorted((f.frame, f.count, f.offset) for f in a.frames),
+                sorted((d.deadline, d.precision, d.role, d.kind, d.offset, d.confidence)
+                       for d in a.dates),
+            )
+            for a in session.scalars(select(Article))
+        }
+    db.close()
+    return stored
+
+
+def test_two_workers_store_what_one_stores(site_root, make_settings, tmp_path):
+    with SiteServer(site_root) as server:
+        results = {}
+        for workers in (1, 2):
+            settings = make_settings(
+                DEMO_SOURCES.replace("{{BASE}}", server.base_url),
+                database_url=f"sqlite:///{tmp_path / f'workers{workers}.sqlite3'}",
+            )
+            summaries = run_crawl(settings, workers=workers)
+            assert all(s.status == "finished" and not s.errors for s in summaries)
+            results[workers] = (
+                sum(s.new_articles for s in summaries), sum(s.dropped for s in summaries),
+                stored_classifications(settings), len(dropped_rows(settings)),
+            )
+    assert results[1][:2] == (ON_TOPIC_DEMO_ARTICLES, 31 - ON_TOPIC_DEMO_ARTICLES)
+    assert results[2] == results[1]
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes a crawl process spawned (not multiprocessing's resource tracker)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += (task / "children").read_text().split()
+    return [int(c) for c in children
+            if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_worker_process_killed_midway_loses_no_page(site_root, make_settings):
+    slow = {
+        f"/{p.relative_to(site_root)}": Rule(delay=0.3) for p in site_root.glob("*/articles/*.html")
+    }
+    with SiteServer(site_root, rules=slow) as server:
+        settings = make_settings(
+            feed_source("slow", "extra/slow.xml").replace("{{BASE}}", server.base_url)
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "2", "slow"],
+            env=child_environment(settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while counts(settings)["articles"] < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            [worker] = worker_pids(proc.pid)
+            os.kill(worker, signal.SIGKILL)
+            output, _ = proc.communicate(timeout=120)
+        finally:
+            proc.kill()
+    assert proc.returncode == 0, output[-2000:]
+    assert counts(settings) == {"articles": 19, "distinct": 19}, output[-2000:]
+    db = open_database(settings.database_url)
+    with db.session() as session:
+        [run] = session.scalars(select(CrawlRun))
+    db.close()
+    assert run.status == "finished" and run.errors == {}, "its pages went to a fresh worker"

@@ -124,3 +124,32 @@ def test_0007_keeps_queued_mail_and_the_event_it_is_about(db_url):
         assert cancel_stale_alerts(
             session, {"target_move:2025-12-31/year>2026-12-31/year"}) == 0
     database.close()
+
+
+def test_0008_keeps_feed_validators_and_judges_their_items_again_under_new_terms(db_url):
+    from hdhwatch.store import articles as store
+
+    upgrade(db_url, "0007")
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO sources (name, kind, title, created_at) "
+            "VALUES ('s', 'feed', 'S', CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO feed_states (source_id, url, etag, last_modified, checked_at) "
+            "SELECT id, 'https://a.example/feed', '\"e\"', NULL, CURRENT_TIMESTAMP FROM sources"))
+    engine.dispose()
+    database = open_database(db_url)
+    with database.session() as session:
+        source_id = session.execute(text("SELECT id FROM sources")).scalar()
+        kept = store.get_validators(session, source_id, "https://a.example/feed")
+        under_terms = store.get_validators(session, source_id, "https://a.example/feed", "v1")
+        store.remember_dropped(session, ["https://a.example/1"], "off_topic", "v1", source_id)
+        store.remember_dropped(session, ["https://a.example/1"], "off_topic", "v2", source_id)
+    with database.session() as session:
+        dropped_v1 = store.dropped_urls(session, ["https://a.example/1"], "v1")
+        dropped_v2 = store.dropped_urls(session, ["https://a.example/1"], "v2")
+    database.close()
+    assert kept == ('"e"', None), "the validators survive the migration"
+    assert under_terms == (None, None), "kept under unknown terms: the feed is read in full"
+    assert dropped_v1 == set() and dropped_v2 == {"https://a.example/1"}

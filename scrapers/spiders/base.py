@@ -16,6 +16,7 @@ from twisted.internet import error as twisted_error
 
 from hdhwatch.config import load_settings
 from hdhwatch.crawl.session import CrawlSession, Page
+from hdhwatch.crawl.workers import PageWorkers
 from hdhwatch.errors import UnknownSource
 from scrapers.middlewares import RefusedRequest
 
@@ -25,10 +26,16 @@ FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is kill
 class SourceSpider(scrapy.Spider):
     kind = ""
 
-    def __init__(self, source: str | None = None, *args, **kwargs) -> None:
+    def __init__(
+        self, source: str | None = None, *args, workers: PageWorkers | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.source_names = [name.strip() for name in (source or "").split(",") if name.strip()]
         self.session: CrawlSession
+        # Shared by the spiders of one crawl process (crawl.process); a spider run by
+        # ``scrapy crawl`` has its own, in-process.
+        self.workers = workers
+        self._own_workers = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -45,6 +52,8 @@ class SourceSpider(scrapy.Spider):
         if wrong:
             _usage_error(f"{', '.join(wrong)}: not a {cls.kind} source (spider {cls.name!r})")
         spider.session = CrawlSession(settings, sources)
+        if spider.workers is None:
+            spider.workers, spider._own_workers = PageWorkers(settings, 1), True
         crawler.signals.connect(spider._open_session, signal=signals.spider_opened)
         return spider
 
@@ -52,6 +61,8 @@ class SourceSpider(scrapy.Spider):
         self.session.open()
 
     def closed(self, reason: str) -> None:
+        if self._own_workers:
+            self.workers.close()
         self.session.close()
         for name, counts in self.session.counts.items():
             errors = ", ".join(f"{k} {v}" for k, v in sorted(counts.errors.items())) or "none"

@@ -118,6 +118,12 @@ class StoreFailed(HdhwatchError):
     reason = "store_failed"
 
 
+class WorkerFailed(HdhwatchError):
+    """The worker process preparing a page died, twice: the page is not stored this crawl."""
+
+    reason = "worker_failed"
+
+
 class CrawlFailed(HdhwatchError):
     """The crawl process died before recording anything; the message holds its last output."""
 

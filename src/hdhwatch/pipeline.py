@@ -14,6 +14,7 @@ cause commit with the events. The crawl reaches the mail channels only through h
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,14 @@ def matches_watch_terms(article: ArticleRecord, terms: Sequence[str]) -> str | N
         if needle in haystack and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack):
             return term
     return None
+
+
+def terms_version(terms: Sequence[str]) -> str:
+    """A short fingerprint of the watch terms as ``matches_watch_terms`` reads them
+    (folded, order and repeats aside): a page dropped under one version may be kept
+    under another."""
+    folded = sorted({fold_fast(term) for term in terms})
+    return hashlib.sha256("\n".join(folded).encode("utf-8")).hexdigest()[:16]
 
 
 def prepare(

@@ -7,8 +7,9 @@ environment). It does nothing unless ``HDHWATCH_TEST_STEPS`` names a directory:
 * each process counts its *steps* -- every statement sent to the database and every
   COMMIT -- in the order they happen (one counter per process, under a lock: the crawl
   stores pages from several threads), and appends ``[n, step]`` lines to
-  ``<dir>/<role>.<pid>.steps``; ``role`` is ``crawl`` for the crawl process, ``cli``
-  for any other;
+  ``<dir>/<role>.<pid>.steps``; ``role`` is ``crawl`` for the crawl process,
+  ``worker`` for the processes it starts through ``multiprocessing`` (its worker
+  processes, which take no step, and the resource tracker), ``cli`` for any other;
 * with ``HDHWATCH_TEST_KILL_AT`` set to ``{"role": ..., "nth": N}`` (optionally
   ``"match"``: count only the steps starting with this text, and ``"after"``: start
   counting at the first step starting with this text), the process of that role writes
@@ -33,7 +34,13 @@ if os.environ.get("HDHWATCH_TEST_STEPS"):
     from sqlalchemy.engine import Engine
 
     _DIR = Path(os.environ["HDHWATCH_TEST_STEPS"])
-    _ROLE = "crawl" if "hdhwatch.crawl.process" in getattr(sys, "orig_argv", ()) else "cli"
+    _ARGV = getattr(sys, "orig_argv", ())
+    _ROLE = (
+        "crawl" if "hdhwatch.crawl.process" in _ARGV
+        # the crawl's worker processes and multiprocessing's resource tracker
+        else "worker" if any("multiprocessing" in arg for arg in _ARGV)
+        else "cli"
+    )
     _KILL = json.loads(os.environ.get("HDHWATCH_TEST_KILL_AT") or "null")
     if _KILL is not None and _KILL["role"] != _ROLE:
         _KILL = None

@@ -103,16 +103,23 @@ def _duration(seconds: float) -> str:
 @main.command()
 @click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Processes preparing pages (extract, classify), the crawl's own included. "
+    "Default: the machine's cores; 1: all in the crawl process.",
+)
 @click.pass_context
 @handle_errors
-def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> None:
+def crawl(
+    ctx: click.Context, source_names: Sequence[str], verbose: bool, workers: int | None
+) -> None:
     """Crawl the named sources now (default: every enabled source) and print a summary.
 
     Exit status: 0 when every source was crawled, 1 when a source failed (more of
     its requests failed than succeeded, or its crawl was interrupted), 2 for a
     usage error (an unknown source).
 
-    Example: hdhwatch crawl numerama next
+    Example: hdhwatch crawl --workers 2 numerama next
     """
     from hdhwatch.crawl.run import run_crawl, select_sources
 
@@ -125,6 +132,7 @@ def crawl(ctx: click.Context, source_names: Sequence[str], verbose: bool) -> Non
             source_names,
             echo=click.echo if verbose else None,
             progress=None if verbose else progress.crawl,
+            workers=workers,
         )
     click.echo(crawl_summary(summaries))
     if failed_sources(summaries) or not summaries:

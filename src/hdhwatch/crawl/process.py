@@ -1,22 +1,21 @@
-"""The crawl process: ``python -m hdhwatch.crawl.process [--log-level L] SOURCE...``.
+"""The crawl process: ``python -m hdhwatch.crawl.process [--log-level L] [--workers N]
+SOURCE...``.
 
 Runs one spider per kind over the named sources (or every enabled source) in
 this process's Twisted reactor, which cannot be restarted: callers launch this
 module as a subprocess (see ``crawl.run.run_crawl``), with ``--parent PID``: the
 crawl then dies with its caller, so a killed scheduler leaves no crawl running
-beside the next one.
+beside the next one. ``--workers N``: the pages are prepared in N - 1 worker
+processes beside this one (see ``crawl.workers``); 1 prepares them here.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import sys
-import threading
 from collections import defaultdict
 
 from hdhwatch.config import load_settings
+from hdhwatch.crawl.lifeline import die_with_parent
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     from scrapy.settings import Settings as ScrapySettings
 
     from hdhwatch.crawl.run import select_sources
+    from hdhwatch.crawl.workers import PageWorkers, default_workers
 
     parser = argparse.ArgumentParser(prog="python -m hdhwatch.crawl.process")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--parent", type=int, help="die when the process with this pid ends")
+    parser.add_argument(
+        "--workers", type=int, default=0,
+        help="processes preparing pages, this one included (default: the cores; 1: in-process)",
+    )
     parser.add_argument("sources", nargs="*")
     args = parser.parse_args(argv)
     if args.parent:
@@ -49,39 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     by_kind: dict[str, list[str]] = defaultdict(list)
     for source in sources:
         by_kind[source.kind].append(source.name)
-    for kind, names in by_kind.items():
-        process.crawl(spiders[kind], source=",".join(names))
-    process.start()
+    workers = PageWorkers(settings, args.workers or default_workers())
+    try:
+        for kind, names in by_kind.items():
+            process.crawl(spiders[kind], source=",".join(names), workers=workers)
+        process.start()
+    finally:
+        workers.close()
     return 0
-
-
-def die_with_parent(parent: int) -> None:
-    """SIGKILL this process when ``parent`` ends, however it ends.
-
-    SIGKILL rather than a graceful stop, which could outlast the parent by a
-    download timeout: the run is marked interrupted, like any killed crawl.
-    """
-    armed = False
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        # Sent when the thread that started us ends: run_crawl's caller waits in that
-        # thread for as long as the crawl runs.
-        libc = ctypes.CDLL(None, use_errno=True)
-        armed = libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) == 0
-    if not armed:  # elsewhere: look for the parent every second
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # it ended before the signal was armed
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _watch_parent(parent: int) -> None:
-    import time
-
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os.kill(os.getpid(), signal.SIGKILL)
 
 
 if __name__ == "__main__":

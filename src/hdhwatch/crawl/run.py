@@ -54,11 +54,14 @@ def run_crawl(
     echo: Callable[[str], None] | None = None,
     progress: Callable[[list[RunSummary]], None] | None = None,
     timeout: float | None = None,
+    workers: int | None = None,
 ) -> list[RunSummary]:
     """Crawl the sources in a subprocess and return one summary per source.
 
     ``echo`` receives the crawler's log lines; ``progress`` the counts so far,
-    about once a second (the crawler saves them every few pages).
+    about once a second (the crawler saves them every few pages). ``workers``: the
+    processes that prepare pages, the crawl's own included (default: the cores; 1:
+    all in the crawl process).
     """
     sources = select_sources(settings, names)
     if not sources:
@@ -68,6 +71,7 @@ def run_crawl(
     cmd = [
         sys.executable, "-P", "-m", "hdhwatch.crawl.process",
         "--parent", str(os.getpid()),
+        *(["--workers", str(workers)] if workers else []),
         *[s.name for s in sources],
     ]
     # Migrated before the child starts: progress reads never meet a missing schema,

@@ -1,9 +1,11 @@
 """Crawling, library side: what a spider asks of hdhwatch.
 
 A ``CrawlSession`` belongs to one spider in one process. It opens the
-database, records a ``CrawlRun`` per source, answers "is this URL stored?",
-keeps conditional-GET validators, and turns a fetched page into a stored
-article (extract → watch terms → store → classify). Spiders and pipelines in
+database, records a ``CrawlRun`` per source, answers "is this URL stored, or
+dropped under the current watch terms?", keeps conditional-GET validators, and
+turns a fetched page into a stored article (extract → watch terms → classify →
+store; ``prepare`` here or in a worker process, ``settle`` in the writer thread,
+see ``crawl.workers``), or remembers it as dropped. Spiders and pipelines in
 ``scrapers/`` only call it. ``crawl.run`` launches the process it runs in.
 """
 
@@ -19,17 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from hdhwatch.classify.providers import default_catalog
 from hdhwatch.config import Settings, SourceConfig
 from hdhwatch.crawl.policy import check_url
-from hdhwatch.errors import (
-    BadScheme,
-    BadUrl,
-    ExtractionError,
-    OffTopic,
-    RefusedUrl,
-    StoreFailed,
-    UrlTooLong,
-)
+from hdhwatch.crawl.workers import Page, Rejected, prepare_page
+from hdhwatch.errors import BadScheme, BadUrl, OffTopic, RefusedUrl, StoreFailed, UrlTooLong
 from hdhwatch.extract import canonical_url
-from hdhwatch.pipeline import prepare
+from hdhwatch.pipeline import Prepared, terms_version
 from hdhwatch.pipeline import store as store_prepared
 from hdhwatch.store import articles as store
 from hdhwatch.store.db import Database, open_database
@@ -38,15 +33,7 @@ from hdhwatch.store.db import Database, open_database
 # stop its conditional-GET validators from being kept.
 LINK_ERRORS = frozenset(e.reason for e in (BadScheme, BadUrl, UrlTooLong))
 
-
-@dataclass(frozen=True)
-class Page:
-    """A fetched page as the spider hands it over."""
-
-    source: str
-    url: str  # final URL, after redirects
-    body: str | bytes
-    requested: tuple[str, ...] = ()  # the URLs asked for on the way (redirects)
+__all__ = ["CrawlSession", "Page", "PageOutcome"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +49,7 @@ class CrawlSession:
     def __init__(self, settings: Settings, sources: Sequence[SourceConfig]) -> None:
         self.catalog = default_catalog(settings.providers_path)
         self.settings = settings
+        self.terms_version = terms_version(settings.watch_terms)
         self.sources = {s.name: s for s in sources}
         self.counts: dict[str, store.RunCounts] = {s.name: store.RunCounts() for s in sources}
         self.db: Database | None = None
@@ -90,7 +78,8 @@ class CrawlSession:
             # killed earlier, or whose article fetches failed, must refetch the feed.
             for (name, url), (etag, modified) in self._validators.items():
                 if set(self.counts[name].errors) <= LINK_ERRORS:
-                    store.set_validators(session, self._source_ids[name], url, etag, modified)
+                    store.set_validators(session, self._source_ids[name], url, etag, modified,
+                                         self.terms_version)
         # The timeline is not moved here: each spider closes on its own, and a move
         # announced from one spider's partial view would be announced again, corrected,
         # when the next closes. ``run.run_crawl`` moves it once, after the whole crawl.
@@ -108,7 +97,8 @@ class CrawlSession:
     def validators(self, source: str, url: str) -> tuple[str | None, str | None]:
         assert self.db is not None
         with self.db.session() as session:
-            return store.get_validators(session, self._source_ids[source], url)
+            return store.get_validators(session, self._source_ids[source], url,
+                                        self.terms_version)
 
     def remember_validators(self, source: str, url: str, etag: str | None, modified: str | None):
         if etag or modified:
@@ -125,12 +115,15 @@ class CrawlSession:
         return True
 
     def new_links(self, source: str, urls: Iterable[str]) -> list[tuple[str, str]]:
-        """(url, canonical) pairs the crawler may request, not stored yet nor scheduled
-        in this crawl. A refused link is counted and skipped; the others go on."""
+        """(url, canonical) pairs the crawler may request: not stored yet, nor dropped
+        under the current watch terms, nor scheduled in this crawl. A refused link is
+        counted and skipped; the others go on."""
         assert self.db is not None
         pairs = [(url, canonical_url(url)) for url in urls if self.may_request(source, url)]
+        canonicals = [c for _, c in pairs]
         with self.db.session() as session:
-            known = store.known_urls(session, [c for _, c in pairs])
+            known = store.known_urls(session, canonicals)
+            known |= store.dropped_urls(session, canonicals, self.terms_version)
         fresh = []
         for url, canonical in pairs:
             if canonical in known or canonical in self._scheduled:
@@ -152,33 +145,43 @@ class CrawlSession:
     def process_page(self, page: Page) -> PageOutcome:
         """Prepare (extract, filter on watch terms, classify) and store one page.
         Thread-safe."""
+        return self.settle(page, self.prepare(page))
+
+    def prepare(self, page: Page) -> Prepared | Rejected:
+        """Extract, filter on watch terms and classify one page, in this process."""
+        return prepare_page(page, self.catalog, self.settings.watch_terms,
+                            self.settings.max_page_bytes)
+
+    def settle(self, page: Page, prepared: Prepared | Rejected) -> PageOutcome:
+        """Store a prepared page (one transaction), remember an off-topic one as dropped,
+        count a rejected one. Thread-safe."""
         assert self.db is not None
         counts = self.counts[page.source]
-        try:
-            prepared = prepare(page.body, page.url, catalog=self.catalog,
-                               watch_terms=self.settings.watch_terms,
-                               max_bytes=self.settings.max_page_bytes)
-        except ExtractionError as exc:
-            self.error(page.source, exc.reason, f"{page.url}: {exc}")
-            return PageOutcome("error", reason=exc.reason)
-        except OffTopic:
-            with self._lock:
-                counts.dropped += 1
-            return PageOutcome("off_topic", reason=OffTopic.reason)
         fetched = tuple(canonical_url(u) for u in (page.url, *page.requested))
+        if isinstance(prepared, Rejected) and prepared.reason != OffTopic.reason:
+            self.error(page.source, prepared.reason, prepared.message)
+            return PageOutcome("error", reason=prepared.reason)
         try:
             with self.db.session() as session:
-                result = store_prepared(session, prepared, fetched_urls=fetched,
-                                        source_id=self._source_ids[page.source],
-                                        run_id=self._run_ids[page.source])
+                if isinstance(prepared, Rejected):
+                    store.remember_dropped(session, fetched, prepared.reason,
+                                           self.terms_version, self._source_ids[page.source])
+                    result = None
+                else:
+                    result = store_prepared(session, prepared, fetched_urls=fetched,
+                                            source_id=self._source_ids[page.source],
+                                            run_id=self._run_ids[page.source])
         except SQLAlchemyError as exc:  # rolled back: counted, and the crawl goes on
             failed = StoreFailed(f"{page.url}: {str(exc).splitlines()[0]}")
             self.error(page.source, failed.reason, str(failed))
             return PageOutcome("error", reason=failed.reason)
         with self._lock:
-            if result.new:
+            if result is None:
+                counts.dropped += 1
+            elif result.new:
                 counts.new_articles += 1
             else:
                 counts.skipped += 1
+        if result is None:
+            return PageOutcome("off_topic", reason=OffTopic.reason)
         return PageOutcome("new" if result.new else "known", result.article_id)
-

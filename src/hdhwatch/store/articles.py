@@ -9,6 +9,7 @@ loses at most the page in flight.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,15 @@ from sqlalchemy.orm import Session
 from hdhwatch.config import SourceConfig
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.store.db import utcnow
-from hdhwatch.store.models import Article, ArticleUrl, CrawlRun, FeedState, Source, url_hash
+from hdhwatch.store.models import (
+    Article,
+    ArticleUrl,
+    CrawlRun,
+    DroppedUrl,
+    FeedState,
+    Source,
+    url_hash,
+)
 
 
 @dataclass(frozen=True)
@@ -118,23 +127,27 @@ def save_counts(session: Session, run_id: int, counts: RunCounts, *, finished: b
     session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
 
 
-def get_validators(session: Session, source_id: int, url: str) -> tuple[str | None, str | None]:
+def get_validators(
+    session: Session, source_id: int, url: str, terms_version: str | None = None
+) -> tuple[str | None, str | None]:
+    """The conditional-GET validators kept for a feed; none when they were kept under
+    other watch terms than ``terms_version`` (its dropped items are to be judged again)."""
     state = session.scalars(
         select(FeedState).where(FeedState.source_id == source_id, FeedState.url == url)
     ).one_or_none()
-    return (state.etag, state.last_modified) if state else (None, None)
+    if state is None or (terms_version is not None and state.terms_version != terms_version):
+        return (None, None)
+    return (state.etag, state.last_modified)
 
 
 def set_validators(
-    session: Session, source_id: int, url: str, etag: str | None, last_modified: str | None
+    session: Session, source_id: int, url: str, etag: str | None, last_modified: str | None,
+    terms_version: str | None = None,
 ) -> None:
-    stmt = dialect_insert(session, FeedState).values(
-        source_id=source_id, url=url, etag=etag, last_modified=last_modified, checked_at=utcnow()
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["source_id", "url"],
-        set_=dict(etag=etag, last_modified=last_modified, checked_at=utcnow()),
-    )
+    values = dict(etag=etag, last_modified=last_modified, terms_version=terms_version,
+                  checked_at=utcnow())
+    stmt = dialect_insert(session, FeedState).values(source_id=source_id, url=url, **values)
+    stmt = stmt.on_conflict_do_update(index_elements=["source_id", "url"], set_=values)
     session.execute(stmt)
 
 
@@ -150,6 +163,40 @@ def known_urls(session: Session, urls: list[str]) -> set[str]:
         stored = session.scalars(select(ArticleUrl.url_hash).where(ArticleUrl.url_hash.in_(chunk)))
         found.update(by_hash[h] for h in stored)
     return found
+
+
+def dropped_urls(session: Session, urls: list[str], terms_version: str) -> set[str]:
+    """Which of these canonical URLs were dropped under the watch terms of ``terms_version``
+    (a URL dropped under other terms may be on topic now: it is not among them)."""
+    if not urls:
+        return set()
+    by_hash = {url_hash(url): url for url in urls}
+    hashes = list(by_hash)
+    found: set[str] = set()
+    for i in range(0, len(hashes), 500):
+        chunk = hashes[i : i + 500]
+        dropped = session.scalars(
+            select(DroppedUrl.url_hash).where(
+                DroppedUrl.url_hash.in_(chunk), DroppedUrl.terms_version == terms_version
+            )
+        )
+        found.update(by_hash[h] for h in dropped)
+    return found
+
+
+def remember_dropped(
+    session: Session, urls: Iterable[str], reason: str, terms_version: str,
+    source_id: int | None = None,
+) -> None:
+    """Record these canonical URLs as dropped for ``reason`` under ``terms_version``
+    (a URL dropped before takes the new reason and version)."""
+    now = utcnow()
+    for url in dict.fromkeys(urls):
+        values = dict(reason=reason, terms_version=terms_version, source_id=source_id,
+                      dropped_at=now)
+        stmt = dialect_insert(session, DroppedUrl).values(url=url, url_hash=url_hash(url),
+                                                           **values)
+        session.execute(stmt.on_conflict_do_update(index_elements=["url_hash"], set_=values))
 
 
 def save_article(

@@ -66,6 +66,9 @@ class FeedState(Base):
     url: Mapped[str] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    # The watch terms the feed's items were judged by: under others, its dropped items
+    # may be on topic, so the feed is read in full again.
+    terms_version: Mapped[str | None] = mapped_column(String(64))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -178,6 +181,24 @@ class ArticleUrl(Base):
     )
 
     article: Mapped[Article] = relationship(back_populates="urls")
+
+
+class DroppedUrl(Base):
+    """A URL fetched and not kept (``reason``: off_topic, it named none of the watch terms),
+    so a re-crawl does not fetch it again while the watch terms stay those of
+    ``terms_version``. Unique by the sha256 of the canonical URL, like ``ArticleUrl``."""
+
+    __tablename__ = "dropped_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(64), unique=True, default=_url_hash_of_row)
+    reason: Mapped[str] = mapped_column(String(40))
+    terms_version: Mapped[str] = mapped_column(String(64))
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    dropped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ProviderMention(Base):
