@@ -34,9 +34,15 @@ ON_TOPIC_DEMO_ARTICLES = 25  # of 31: six are off-topic and dropped
 IDLE_EXIT = "3"
 
 
-def environment(tmp_path: Path, site: SiteServer, db_url: str, redis_url: str, prefix: str):
+def environment(
+    tmp_path: Path, site: SiteServer, db_url: str, redis_url: str, prefix: str, name: str = ""
+):
+    """A worker's environment; ``name``: its own User-Agent, to tell its requests apart."""
     sources = DEMO_SOURCES.replace("{{BASE}}", site.base_url)
-    config = write_config(tmp_path / "config", sources, f'redis_prefix = "{prefix}"\n')
+    agent = f'user_agent = "hdhwatch-test-worker-{name}"\n' if name else ""
+    config = write_config(
+        tmp_path / f"config{name}", sources, f'redis_prefix = "{prefix}"\n{agent}'
+    )
     return {
         **os.environ,
         "HDHWATCH_CONFIG_DIR": str(config),
@@ -132,23 +138,26 @@ def test_a_worker_killed_mid_way_loses_nothing(tmp_path, pg_url, redis_url, redi
 def test_a_retry_after_met_by_one_worker_holds_the_others(
     tmp_path, pg_url, redis_url, redis_prefix
 ):
-    wait = 4
-    throttled = ARTICLES[5]
+    wait = 2
+    # The first item of the first feed: met early, while both workers have requests to make.
+    throttled = "/lecourrier-numerique/articles/scaleway-chantier-migration-health-data-hub.html"
     rules = {path: Rule(delay=0.2) for path in ARTICLES}
     rules[throttled] = Rule(status=429, headers=(("Retry-After", str(wait)),), times=1)
     with SiteServer(DEMO_ROOT, rules=rules) as site:
-        env = environment(tmp_path, site, pg_url, redis_url, redis_prefix)
-        assert subprocess.run([HDHWATCH, "enqueue"], env=env).returncode == 0
-        workers = [start_worker(env, tmp_path / f"worker{i}.log") for i in range(2)]
+        envs = [environment(tmp_path, site, pg_url, redis_url, redis_prefix, name)
+                for name in ("a", "b")]
+        assert subprocess.run([HDHWATCH, "enqueue"], env=envs[0]).returncode == 0
+        workers = [start_worker(env, tmp_path / f"worker{i}.log") for i, env in enumerate(envs)]
         for w in workers:
-            assert w.wait(timeout=180) == 0, (tmp_path / "worker0.log").read_text()[-3000:]
+            assert w.wait(timeout=240) == 0, (tmp_path / "worker0.log").read_text()[-3000:]
     assert stored(pg_url) == (ON_TOPIC_DEMO_ARTICLES, ON_TOPIC_DEMO_ARTICLES)
     answered = [r for r in site.requests if r.path == throttled and r.status == 429]
     assert len(answered) == 1
-    t = answered[0].time
-    # Requests already on their way when the 429 went out may land just after it; from
-    # then on, no request to the site, from either worker, until Retry-After has passed.
-    quiet = [r.path for r in site.requests if t + 1.0 < r.time < t + wait - 0.2]
-    assert quiet == []
-    after = [r for r in site.requests if r.time >= t + wait - 0.2]
-    assert any(r.path == throttled and r.status == 200 for r in after)
+    t, met_by = answered[0].time, answered[0].headers["User-Agent"]
+    others = [r for r in site.requests if r.headers["User-Agent"] != met_by]
+    # The other worker had requests to make after the 429 …
+    assert [r for r in others if r.time >= t + wait - 0.2 and "/articles/" in r.path]
+    # … and made none from shortly after it (a request already on its way may land just
+    # after it) until the Retry-After had passed; nor did the worker that met it.
+    assert [r.path for r in site.requests if t + 0.5 < r.time < t + wait - 0.2] == []
+    assert any(r.path == throttled and r.status == 200 for r in site.requests if r.time > t)

@@ -217,8 +217,8 @@ class InFlight:
 
 
 # Slots and delay of a host, shared by every worker; times from the Redis server's clock.
-# KEYS: slots, next, notbefore; ARGV: token, max downloads, delay ms, token expiry ms.
-# Returns 0 when the token is taken, else the milliseconds to wait before trying again.
+# KEYS: slots, next, notbefore, slowdown; ARGV: token, max downloads, delay ms, token expiry
+# ms. Returns 0 when the token is taken, else the milliseconds to wait before trying again.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -230,20 +230,26 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 25 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
-if tonumber(ARGV[3]) > 0 then
-  redis.call('SET', KEYS[2], now + tonumber(ARGV[3]), 'PX', tonumber(ARGV[3]) + 1000)
+local delay = math.max(tonumber(ARGV[3]), tonumber(redis.call('GET', KEYS[4]) or '0'))
+if delay > 0 then
+  redis.call('SET', KEYS[2], now + delay, 'PX', delay + 1000)
 end
 return 0
 """
-# KEYS: notbefore; ARGV: milliseconds from now. Only ever moves the time later.
+# KEYS: notbefore, slowdown; ARGV: hold ms, slowdown ms, slowdown lifetime ms. Neither the
+# hold nor the slowdown is ever shortened by a later, smaller one.
 _HOLD = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local until_ = now + tonumber(ARGV[1])
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ > cur then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
+local slow = tonumber(redis.call('GET', KEYS[2]) or '0')
+redis.call('SET', KEYS[2], math.max(slow, tonumber(ARGV[2])), 'PX', tonumber(ARGV[3]))
 return until_
 """
+SLOWDOWN_MAX = 60.0  # seconds: after a Retry-After, downloads from the site this far apart …
+SLOWDOWN_FOR = 600.0  # … for this long (the shared form of RetryAfterMiddleware._slow_down)
 
 
 class HostPoliteness:
@@ -259,7 +265,7 @@ class HostPoliteness:
         self._hold = client.register_script(_HOLD)
 
     def _keys(self, host: str) -> list[str]:
-        return [self.keys.host(k, host) for k in ("slots", "next", "notbefore")]
+        return [self.keys.host(k, host) for k in ("slots", "next", "notbefore", "slowdown")]
 
     def try_acquire(self, host: str, token: str) -> float:
         """0 when this download may start now (its token taken), else seconds to wait."""
@@ -273,8 +279,14 @@ class HostPoliteness:
         self.client.zrem(self.keys.host("slots", host), token)
 
     def hold(self, host: str, seconds: float) -> None:
-        """No download from ``host``, by any worker, for ``seconds`` from now."""
-        self._hold(keys=[self.keys.host("notbefore", host)], args=[int(seconds * 1000)])
+        """No download from ``host``, by any worker, for ``seconds`` from now; then, for a
+        while, downloads from it that far apart (at most ``SLOWDOWN_MAX``): 429 means slow
+        down."""
+        self._hold(
+            keys=[self.keys.host("notbefore", host), self.keys.host("slowdown", host)],
+            args=[int(seconds * 1000), int(min(seconds, SLOWDOWN_MAX) * 1000),
+                  int(SLOWDOWN_FOR * 1000)],
+        )
 
 
 def take_timeline_turn(client, keys: Keys, worker: str) -> bool:
@@ -311,8 +323,12 @@ def run_worker(
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
         "DUPEFILTER_CLASS": "scrapers.distributed.ExpiringDupeFilter",
         "SCHEDULER_PERSIST": True,
-        # The delay between two downloads from a site is kept in Redis, for all workers.
+        # The delay between two downloads from a site is kept in Redis, for all workers, and
+        # so is the slowdown after a Retry-After. A local delay (AutoThrottle's, a local
+        # slowdown) would keep a shared slot taken while its request waits in this worker.
         "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "HDHWATCH_SHARED_POLITENESS": True,
         "HDHWATCH_SHARED_DELAY": settings.download_delay,
         "HDHWATCH_REDIS_PREFIX": settings.redis_prefix,
         "HDHWATCH_WORKER_ID": worker_id or new_worker_id(),
