@@ -344,7 +344,7 @@ def run_worker(
     scrapy_settings.set("SPIDER_MIDDLEWARES", spider_mw, priority="cmdline")
     process = CrawlerProcess(scrapy_settings)  # installs the reactor: import spiders after
 
-    from scrapers.spiders.worker import WorkerSpider
+    from scrapers.worker import WorkerSpider
 
     process.crawl(WorkerSpider)
     process.start()

@@ -19,10 +19,9 @@ from hdhwatch.config import load_settings
 from hdhwatch.crawl import distributed
 from hdhwatch.crawl.session import CrawlSession
 from scrapers.distributed import INFLIGHT, in_flight
-
-from .feeds import FeedSpider
-from .listing import ListingSpider
-from .sitemap import NewsSitemapSpider
+from scrapers.spiders.feeds import FeedSpider
+from scrapers.spiders.listing import ListingSpider
+from scrapers.spiders.sitemap import NewsSitemapSpider
 
 POLL_EVERY = 0.5  # seconds: seeds, heartbeat, dead workers, quiet queue
 QUEUE_LOW = 64  # pop another source only while the shared queue is shorter than this
