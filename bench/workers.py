@@ -188,7 +188,7 @@ def crawl(workdir: Path, servers: list[SiteServer], sources, *, workers: int, co
         settings = load_settings(env)
         open_database(db_url).close()  # migrated before the workers start
         distributed.enqueue(client, distributed.Keys(prefix), settings.sources, force=True)
-        cpu0 = _children_cpu()
+        cpu0, self0, machine0 = _children_cpu(), _self_cpu(), _machine()
         launched = time.monotonic()
         procs = []
         for i in range(workers):
@@ -203,7 +203,8 @@ def crawl(workdir: Path, servers: list[SiteServer], sources, *, workers: int, co
             for p in procs:
                 p.kill()
             raise SystemExit(f"{label}: not done within {timeout:.0f} s") from None
-        cpu = _children_cpu() - cpu0
+        cpu, own = _children_cpu() - cpu0, _self_cpu() - self0
+        busy = _busy(machine0, _machine())
         db = open_database(db_url, migrate=False)
         with db.session() as session:
             stored = session.scalar(select(func.count()).select_from(Article))
@@ -219,7 +220,8 @@ def crawl(workdir: Path, servers: list[SiteServer], sources, *, workers: int, co
     return {"label": label, "pages": len(articles), "distinct": len(set(paths)),
             "requests": len(requests), "seconds": seconds, "rate": len(articles) / seconds,
             "cpu_ms": cpu / max(len(articles), 1) * 1000, "stored": stored,
-            "startup": first - launched}
+            "startup": first - launched, "busy": busy,
+            "server_ms": own / max(len(articles), 1) * 1000}
 
 
 def _children_cpu() -> float:
@@ -227,13 +229,34 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _self_cpu() -> float:
+    """This process: the site servers' threads (and the bench's own bookkeeping)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, every process of every user."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def _busy(before: tuple[int, int], after: tuple[int, int]) -> float:
+    return (after[0] - before[0]) / max(after[1] - before[1], 1)
+
+
 def print_row(r: dict) -> None:
     print(f"  {r['label']:26} {r['pages']:6d} {r['distinct']:6d} {r['stored']:6d} "
-          f"{r['seconds']:8.2f} {r['rate']:8.1f} {r['cpu_ms']:8.1f}", flush=True)
+          f"{r['seconds']:8.2f} {r['rate']:8.1f} {r['cpu_ms']:8.1f} {r['server_ms']:8.1f} "
+          f"{r['busy']:6.0%} {r['cpu_ms'] * r['rate'] / 1000:6.2f}", flush=True)
 
 
+# once: distinct article pages; CPU ms/p: the workers'; site ms/p: the site servers' (this
+# process); busy: the whole machine's CPU (both cores, every process) from launch to end;
+# cores: the cores the workers got (their CPU ms/page × pages/s)
 HEADER = (f"  {'':26} {'pages':>6} {'once':>6} {'stored':>6} {'window s':>8} {'pages/s':>8} "
-          f"{'CPU ms/p':>8}")
+          f"{'CPU ms/p':>8} {'site ms/p':>8} {'busy':>6} {'cores':>6}")
 
 
 # --- (b) one worker against two -------------------------------------------------------------

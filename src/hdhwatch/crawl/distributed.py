@@ -19,7 +19,7 @@ Keys, all under ``[crawl] redis_prefix`` (``P``):
 
 ==========================  ================================================================
 ``P:seeds``                 list of source names to discover, pushed by the scheduler
-``P:seeded:SOURCE``         set when SOURCE is enqueued; expires after its cadence
+``P:seeded:SOURCE``         set when SOURCE is enqueued; expires a little before its cadence
 ``P:requests``              the shared queue of serialized Scrapy requests (FIFO list)
 ``P:dupefilter:FP``         one per request fingerprint asked for; expires after an hour
 ``P:workers``               set of the workers' ids
@@ -139,7 +139,10 @@ def enqueue(
     (``force``: even so)."""
     pushed, already = [], []
     for source in sources:
-        ttl = max(int(source.cadence.total_seconds()), 1)
+        cadence = source.cadence.total_seconds()
+        # a little less than the cadence: the scheduler's next tick, a few ms early,
+        # must find the mark gone rather than skip the source for a whole cadence
+        ttl = max(int(cadence - min(60.0, cadence / 10)), 1)
         fresh = client.set(keys.seeded(source.name), "1", nx=not force, ex=ttl)
         if not fresh:
             already.append(source.name)
