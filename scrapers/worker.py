@@ -25,6 +25,7 @@ from scrapers.spiders.sitemap import NewsSitemapSpider
 
 POLL_EVERY = 0.5  # seconds: seeds, heartbeat, dead workers, quiet queue
 QUEUE_LOW = 64  # pop another source only while the shared queue is shorter than this
+SEEDS_PER_POLL = 16
 
 
 class WorkerSpider(FeedSpider, NewsSitemapSpider, ListingSpider):
@@ -62,10 +63,15 @@ class WorkerSpider(FeedSpider, NewsSitemapSpider, ListingSpider):
         self.in_flight.beat()
         if self.in_flight.recover():
             self.logger.info("requeued the requests of a worker that stopped answering")
-        if self.client.llen(self.keys.requests) < QUEUE_LOW:
+        # Sources while the shared queue runs low: a few at a time, so that 500 sources
+        # due together start in seconds, and the other workers get theirs.
+        for _ in range(SEEDS_PER_POLL):
+            if self.client.llen(self.keys.requests) >= QUEUE_LOW:
+                break
             name = self.client.lpop(self.keys.seeds)
-            if name is not None:
-                self._discover(name.decode())
+            if name is None:
+                break
+            self._discover(name.decode())
         if self.client.llen(self.keys.requests):
             # wake the engine now rather than at its next 5-second heartbeat
             slot = getattr(self.crawler.engine, "_slot", None)
