@@ -65,13 +65,23 @@ class ReliableScheduler(Scheduler):
 
     def enqueue_request(self, request):
         held = request.meta.pop(INFLIGHT, None)  # a retry or redirect of a popped request
-        queued = super().enqueue_request(request)
+        if request.dont_filter:
+            self.queue.push(request)
+            queued = True
+        else:  # seen-or-queued in one step (ExpiringDupeFilter's key, the queue)
+            key = f"{self.df.key}:{self.df.request_fingerprint(request)}"
+            queued = self.in_flight.push_new(key, self.queue._encode_request(request))
+            if not queued:
+                self.df.log(request, self.spider)
+        if queued and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
         self.in_flight.release(held)  # once queued again (or filtered as a duplicate)
         return queued
 
 
 class ExpiringDupeFilter(RFPDupeFilter):
-    """One key per fingerprint, SET NX with an expiry: atomic across workers."""
+    """One key per fingerprint, SET NX with an expiry: atomic across workers.
+    ``ReliableScheduler`` sets that key and queues the request in one Lua script."""
 
     def request_seen(self, request):
         fingerprint = self.request_fingerprint(request)

@@ -154,3 +154,13 @@ def test_the_delay_between_downloads_is_shared(client, redis_prefix):
     assert one.try_acquire("site.example", "a") == 0
     one.release("site.example", "a")
     assert 15 < other.try_acquire("site.example", "b") <= 20
+
+
+def test_a_request_is_marked_seen_and_queued_in_one_step(client, redis_prefix):
+    keys = distributed.Keys(redis_prefix)
+    flight = distributed.InFlight(client, keys, "w")
+    fingerprint = f"{keys.dupefilter}:abc"
+    assert flight.push_new(fingerprint, b"request")
+    assert not flight.push_new(fingerprint, b"request")  # another worker found it too
+    assert client.lrange(keys.requests, 0, -1) == [b"request"]
+    assert 0 < client.ttl(fingerprint) <= distributed.DUPEFILTER_TTL

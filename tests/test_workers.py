@@ -124,7 +124,8 @@ def test_a_worker_killed_mid_way_loses_nothing(tmp_path, pg_url, redis_url, redi
             for raw in client.lrange(f"{redis_prefix}:inflight:{victim_id}", 0, -1)
         }
         assert survivor.wait(timeout=180) == 0, (tmp_path / "survivor.log").read_text()[-3000:]
-        assert "requeued the requests of a worker" in (tmp_path / "survivor.log").read_text()
+        if held:
+            assert "requeued the requests of a worker" in (tmp_path / "survivor.log").read_text()
     client.close()
     assert stored(pg_url) == (ON_TOPIC_DEMO_ARTICLES, ON_TOPIC_DEMO_ARTICLES)
     fetches = article_fetches(site)

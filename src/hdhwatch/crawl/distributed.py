@@ -181,6 +181,20 @@ class InFlight:
         self.keys = keys
         self.worker = worker
         self.key = keys.inflight(worker)
+        self._push_script = None
+
+    def push_new(self, fingerprint_key: str, raw: bytes) -> bool:
+        """Queue a request unless its fingerprint was seen, in one step: a worker killed
+        between marking it seen and queueing it would lose it (the mark would filter every
+        later attempt). Whether it was queued."""
+        return bool(self._push_new(keys=[fingerprint_key, self.keys.requests],
+                                   args=[raw, DUPEFILTER_TTL]))
+
+    @property
+    def _push_new(self):
+        if self._push_script is None:
+            self._push_script = self.client.register_script(_PUSH_NEW)
+        return self._push_script
 
     def claim(self) -> bytes | None:
         """Pop the oldest queued request into this worker's in-flight list, atomically."""
@@ -219,6 +233,14 @@ class InFlight:
         self.client.srem(self.keys.workers, self.worker)
 
 
+# KEYS: fingerprint, queue; ARGV: the request, the fingerprint's lifetime in seconds.
+_PUSH_NEW = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[2])) then
+  redis.call('LPUSH', KEYS[2], ARGV[1])
+  return 1
+end
+return 0
+"""
 # Slots and delay of a host, shared by every worker; times from the Redis server's clock.
 # KEYS: slots, next, notbefore, slowdown; ARGV: token, max downloads, delay ms, token expiry
 # ms. Returns 0 when the token is taken, else the milliseconds to wait before trying again.
