@@ -7,10 +7,10 @@
 
 (a) ``queue``: what the shared queue costs per request, on the local Redis, with the
     calls a worker makes for one article page, one round trip each, unpipelined as the
-    worker makes them: the dupefilter (SET NX EX), the push (LPUSH), the claim into the
-    in-flight list (LMOVE), the release (LREM), and the site's shared slot (the Lua
-    acquire script, ZREM). Wall µs per request seen by the client, and Redis's own CPU
-    (``INFO cpu``, user + sys) per request.
+    worker makes them: seen-or-queued (the dupefilter's SET NX EX and the LPUSH, one Lua
+    script), the claim into the in-flight list (LMOVE), the site's shared slot (the Lua
+    acquire script, then ZREM) and the release (LREM). Wall µs per request seen by the
+    client, and Redis's own CPU (``INFO cpu``, user + sys) per request.
 (b) ``scale``: the bench site of ``_corpus.py`` (``--pages`` pages of ~60 KB, 10 outlets,
     4 loopback addresses), crawled by one worker pinned to core 0 (``taskset -c 0``), then
     by two pinned to cores 0 and 1, each into a fresh PostgreSQL database, ``--runs``
@@ -71,6 +71,11 @@ def redis_cpu(client) -> float:
     return info["used_cpu_user"] + info["used_cpu_sys"]
 
 
+def redis_command_time(client) -> float:
+    """Seconds Redis spent executing commands (INFO commandstats), I/O not included."""
+    return sum(v["usec"] for v in client.info("commandstats").values()) / 1e6
+
+
 def queue_cost(requests: int) -> dict:
     from scrapy import Request
     from scrapy_redis.dupefilter import RFPDupeFilter
@@ -86,15 +91,15 @@ def queue_cost(requests: int) -> dict:
                      protocol=-1)
         for i in range(requests)
     ]
-    steps = {"dupefilter": 0.0, "push": 0.0, "claim": 0.0, "release": 0.0, "site slot": 0.0}
-    cpu0, wall0 = redis_cpu(client), time.perf_counter()
+    steps = {"fingerprint": 0.0, "seen + push": 0.0, "claim": 0.0, "release": 0.0,
+             "site slot": 0.0}
+    cpu0, wall0, commands0 = redis_cpu(client), time.perf_counter(), redis_command_time(client)
     try:
         for i, data in enumerate(raw):
             t0 = time.perf_counter()
-            client.set(f"{keys.dupefilter}:{dupes.request_fingerprint(_Req(base, i))}", "1",
-                       nx=True, ex=60)
+            key = f"{keys.dupefilter}:{dupes.request_fingerprint(_Req(base, i))}"
             t1 = time.perf_counter()
-            client.lpush(keys.requests, data)
+            flight.push_new(key, data)  # seen-or-queued, one Lua script, as a worker does
             t2 = time.perf_counter()
             got = flight.claim()
             t3 = time.perf_counter()
@@ -103,23 +108,25 @@ def queue_cost(requests: int) -> dict:
             t4 = time.perf_counter()
             flight.release(got)
             t5 = time.perf_counter()
-            steps["dupefilter"] += t1 - t0
-            steps["push"] += t2 - t1
+            steps["fingerprint"] += t1 - t0
+            steps["seen + push"] += t2 - t1
             steps["claim"] += t3 - t2
             steps["site slot"] += t4 - t3
             steps["release"] += t5 - t4
         wall = time.perf_counter() - wall0
         cpu = redis_cpu(client) - cpu0
+        commands = redis_command_time(client) - commands0
     finally:
         for key in client.scan_iter(f"{keys.prefix}:*", count=1000):
             client.delete(key)
         client.close()
     return {"requests": requests, "bytes": sum(map(len, raw)) / requests, "wall": wall,
-            "cpu": cpu, "steps": steps}
+            "cpu": cpu, "commands": commands, "steps": steps}
 
 
 class _Req:
-    """What RFPDupeFilter fingerprints: method, URL, body."""
+    """What RFPDupeFilter fingerprints: method, URL, body (the fingerprint, SHA-1 of the
+    canonical URL, is computed by the client: it is in the dupefilter's wall time)."""
 
     def __init__(self, base: str, i: int) -> None:
         self.method, self.url, self.body = "GET", f"{base}{i:06d}.html", b""
@@ -134,6 +141,10 @@ def report_queue(r: dict) -> None:
           f"({n / r['wall']:.0f} requests/s from one client)")
     print(f"  Redis CPU    {r['cpu'] / n * 1e6:7.1f} µs per request (INFO cpu, user + sys): "
           f"one Redis core serves ~{n / max(r['cpu'], 1e-9):.0f} requests/s")
+    print(f"  of which     {r['commands'] / n * 1e6:7.1f} µs executing the commands "
+          "(INFO commandstats); the rest is the round trips' I/O")
+    print("  (5 round trips: seen + push, claim, site slot acquire and release, release; "
+          "the fingerprint is client CPU)")
 
 
 # --- crawls by workers ----------------------------------------------------------------------
