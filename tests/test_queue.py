@@ -164,3 +164,19 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(client, redis_prefix):
     assert not flight.push_new(fingerprint, b"request")  # another worker found it too
     assert client.lrange(keys.requests, 0, -1) == [b"request"]
     assert 0 < client.ttl(fingerprint) <= distributed.DUPEFILTER_TTL
+
+
+def test_the_schedulers_crawl_job_enqueues_when_a_queue_is_configured(
+    queue_settings, client, redis_prefix, redis_url, monkeypatch
+):
+    from hdhwatch.schedule import crawl_job
+
+    settings = queue_settings()
+    for name, value in {"HDHWATCH_CONFIG_DIR": str(settings.config_dir),
+                        "HDHWATCH_DATA_DIR": str(settings.data_dir),
+                        "HDHWATCH_DATABASE_URL": settings.database_url,
+                        "HDHWATCH_REDIS_URL": redis_url}.items():
+        monkeypatch.setenv(name, value)
+    crawl_job("alpha")
+    crawl_job("alpha")  # the same cadence: once
+    assert seeds(client, redis_prefix) == ["alpha"]
