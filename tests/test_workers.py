@@ -139,11 +139,14 @@ def test_a_worker_killed_mid_way_loses_nothing(tmp_path, pg_url, redis_url, redi
 def test_a_retry_after_met_by_one_worker_holds_the_others(
     tmp_path, pg_url, redis_url, redis_prefix
 ):
-    wait = 2
-    # The first item of the first feed: met early, while both workers have requests to make.
+    wait, slow = 2, 1.5
+    # The first item of the first feed, answered slowly: by the time its 429 goes out,
+    # both workers hold requests to the site (each takes at most 16 at a time, of 31).
     throttled = "/lecourrier-numerique/articles/scaleway-chantier-migration-health-data-hub.html"
     rules = {path: Rule(delay=0.2) for path in ARTICLES}
-    rules[throttled] = Rule(status=429, headers=(("Retry-After", str(wait)),), times=1)
+    rules[throttled] = Rule(
+        status=429, headers=(("Retry-After", str(wait)),), times=1, delay=slow
+    )
     with SiteServer(DEMO_ROOT, rules=rules) as site:
         envs = [environment(tmp_path, site, pg_url, redis_url, redis_prefix, name)
                 for name in ("a", "b")]
@@ -152,9 +155,10 @@ def test_a_retry_after_met_by_one_worker_holds_the_others(
         for w in workers:
             assert w.wait(timeout=240) == 0, (tmp_path / "worker0.log").read_text()[-3000:]
     assert stored(pg_url) == (ON_TOPIC_DEMO_ARTICLES, ON_TOPIC_DEMO_ARTICLES)
-    answered = [r for r in site.requests if r.path == throttled and r.status == 429]
-    assert len(answered) == 1
-    t, met_by = answered[0].time, answered[0].headers["User-Agent"]
+    asked = [r for r in site.requests if r.path == throttled and r.status == 429]
+    assert len(asked) == 1
+    t = asked[0].time + slow  # the server logs a request when it arrives; it answered later
+    met_by = asked[0].headers["User-Agent"]
     others = [r for r in site.requests if r.headers["User-Agent"] != met_by]
     # The other worker had requests to make after the 429 …
     assert [r for r in others if r.time >= t + wait - 0.2 and "/articles/" in r.path]
