@@ -39,10 +39,13 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 class RetryAfterMiddleware:
     """On 429/503 with Retry-After: slow the domain, wait, retry (a bounded number of times)."""
 
-    def __init__(self, crawler, max_wait: float, max_times: int) -> None:
+    def __init__(self, crawler, max_wait: float, max_times: int, shared: bool = False) -> None:
         self.crawler = crawler
         self.max_wait = max_wait
         self.max_times = max_times
+        # hdhwatch worker: the wait and the slowdown are kept in Redis for every worker
+        # (scrapers.distributed.SharedPolitenessMiddleware), not in this process's slot
+        self.shared = shared
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -50,6 +53,7 @@ class RetryAfterMiddleware:
             crawler,
             crawler.settings.getfloat("HDHWATCH_RETRY_AFTER_MAX", 300),
             crawler.settings.getint("RETRY_TIMES", 2),
+            crawler.settings.getbool("HDHWATCH_SHARED_POLITENESS"),
         )
 
     async def process_response(self, request, response, spider=None):
@@ -65,7 +69,8 @@ class RetryAfterMiddleware:
                 "giving up on %s: %s with Retry-After %.0fs", request.url, response.status, wait
             )
             return response
-        self._slow_down(request, wait)
+        if not self.shared:
+            self._slow_down(request, wait)
         logger.info("%s answered %s; retrying in %.1fs", request.url, response.status, wait)
         from twisted.internet import reactor  # the one Scrapy installed
         from twisted.internet.task import deferLater

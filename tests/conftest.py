@@ -15,6 +15,7 @@ from hdhwatch.store.db import open_database
 HERE = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("HDHWATCH_REQUIRE_SERVICES") == "1"
 PG_ADMIN_URL = os.environ.get("HDHWATCH_TEST_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("HDHWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # ../shared beside the checkout: every developer and CI have it (.ci/run checks); a user's
 # clone does not, and the tests reading it are skipped there.
 SEED = HERE.parents[1] / "shared" / "corpus" / "seed.jsonl"
@@ -57,6 +58,35 @@ def pg_url():
     yield f"{base}/{name}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis server (``HDHWATCH_TEST_REDIS_URL``); pair it with ``redis_prefix``."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        _service_missing(f"Redis not reachable at {REDIS_URL}: {exc}")
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str):
+    """A key prefix of this test's own on the local Redis; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"hdhwatch-test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture

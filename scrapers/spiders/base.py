@@ -25,6 +25,10 @@ FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is kill
 
 class SourceSpider(scrapy.Spider):
     kind = ""
+    # The session already asks for each article once per process. The dupefilter would
+    # drop, silently, a redirect to a page another link led to. Workers sharing a queue
+    # need it (``WorkerSpider``): it is how they ask for each page once between them.
+    filter_articles = False
 
     def __init__(
         self, source: str | None = None, *args, workers: PageWorkers | None = None, **kwargs
@@ -110,9 +114,7 @@ class SourceSpider(scrapy.Spider):
                 canonical,
                 callback=self.parse_article,
                 errback=self.on_error,
-                # The session already asks for each article once. The dupefilter would
-                # drop, silently, a redirect to a page another link led to.
-                dont_filter=True,
+                dont_filter=not self.filter_articles,
                 meta={"source": source},
             )
 

@@ -102,6 +102,10 @@ class Settings:
     # Crawl private and loopback addresses (off: a feed cannot point the crawler at the
     # local network); the tests' and the demo's local sites turn it on.
     allow_private_addresses: bool = False
+    # Many machines: the Redis server whose queue ``hdhwatch worker`` processes share
+    # (none: the embedded crawl, one process), and the prefix of every key hdhwatch sets there.
+    redis_url: str = ""
+    redis_prefix: str = "hdhwatch"
     timezone: str = "Europe/Paris"
     mail_from: str = "hdhwatch <hdhwatch@localhost>"
     # who hears of the sources' health (a source failing or drifting); none: no one
@@ -223,6 +227,25 @@ def _time_zone(value: str) -> str:
     return value
 
 
+def _redis_url(value: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a Redis URL ({exc})") from None
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(f"{value!r} is not a Redis URL (redis://HOST:6379/0)")
+    return value
+
+
+def _key_prefix(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]*", value):
+        raise ValueError(f"{value!r} is not a key prefix: letters, digits, '.', '_', ':' and '-'")
+    return value
+
+
 def _one_line(value: str) -> str:
     if not value.isprintable():
         raise ValueError("must be one line of printable characters")
@@ -286,6 +309,8 @@ class _Crawl(_Schema):
     retry_after_max: float = Field(300.0, ge=0, le=86400)
     retry_times: int = Field(2, ge=0, le=10)
     allow_private_addresses: bool = False
+    redis_url: Annotated[str, AfterValidator(_redis_url)] | None = None
+    redis_prefix: Annotated[str, AfterValidator(_key_prefix)] = "hdhwatch"
 
 
 class _Mail(_Schema):
@@ -532,6 +557,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url = f"sqlite:///{data_dir / 'hdhwatch.sqlite3'}"
 
     crawl, mail = main.crawl, main.mail
+    if env.get("HDHWATCH_REDIS_URL"):
+        try:
+            redis_url = _redis_url(env["HDHWATCH_REDIS_URL"])
+        except ValueError as exc:
+            raise ConfigError(f"HDHWATCH_REDIS_URL: {exc}") from None
+    else:
+        redis_url = crawl.redis_url or ""
     user_agent = crawl.user_agent or f"hdhwatch/0.1 (+{main.contact_url})"
     if env.get("HDHWATCH_SMTP_URL"):
         smtp = parse_smtp_url(env["HDHWATCH_SMTP_URL"])
@@ -566,6 +598,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         retry_after_max=crawl.retry_after_max,
         retry_times=crawl.retry_times,
         allow_private_addresses=crawl.allow_private_addresses,
+        redis_url=redis_url,
+        redis_prefix=crawl.redis_prefix,
         timezone=main.timezone,
         mail_from=mail_from,
         mail_operator=mail_operator,
@@ -583,4 +617,6 @@ def child_environment(settings: Settings) -> dict[str, str]:
         HDHWATCH_DATA_DIR=str(settings.data_dir),
         HDHWATCH_DATABASE_URL=settings.database_url,
     )
+    if settings.redis_url:
+        env["HDHWATCH_REDIS_URL"] = settings.redis_url
     return env

@@ -51,6 +51,7 @@ class PassReport:
     crawled: list = field(default_factory=list)  # crawl.run.RunSummary
     queued_digests: int = 0
     sent: object | None = None  # outbox.SendReport
+    enqueued: object | None = None  # crawl.distributed.Enqueued, with a shared queue
 
 
 def next_due(source: SourceConfig, last_run: datetime | None, now: datetime) -> datetime:
@@ -96,17 +97,49 @@ def run_pass(
             targets = [s for s in settings.sources if s.enabled]
         else:
             targets = due_sources(settings, last_runs, now)
-        if targets:
+        crawled, enqueued = [], None
+        if settings.redis_url:  # many machines: the workers crawl, and move the timeline
+            enqueued = enqueue_sources(settings, targets, force=bool(names or all_sources))
+        elif targets:
             crawled = run_crawl(settings, [s.name for s in targets], echo=echo,
                                 progress=progress)
         else:
-            crawled = []
             bring_timeline_up_to_date(settings, db)  # what an interrupted crawl left
         # the clock read again: the alerts this pass's crawl queued go out in this pass
         queued, sent = deliver(settings, db, max(now, utcnow()))
     finally:
         db.close()
-    return PassReport(crawled=crawled, queued_digests=queued, sent=sent)
+    return PassReport(crawled=crawled, queued_digests=queued, sent=sent, enqueued=enqueued)
+
+
+def enqueue_sources(settings: Settings, sources: list[SourceConfig], *, force: bool = False):
+    """Push these sources to the shared queue for ``hdhwatch worker`` processes, each at
+    most once per cadence unless ``force``."""
+    from hdhwatch.crawl import distributed
+
+    client = distributed.connect(settings)
+    try:
+        return distributed.enqueue(
+            client, distributed.Keys(settings.redis_prefix), sources, force=force
+        )
+    finally:
+        client.close()
+
+
+def enqueue_due(settings: Settings, names: list[str] | None = None, *, now: datetime | None = None):
+    """``hdhwatch enqueue``: the named sources (always), or those due."""
+    from hdhwatch.store import articles as store
+    from hdhwatch.store.db import open_database, utcnow
+
+    if names:
+        return enqueue_sources(settings, [settings.source(n) for n in names], force=True)
+    db = open_database(settings.database_url)
+    try:
+        with db.session() as session:
+            last_runs = store.last_run_times(session)
+    finally:
+        db.close()
+    return enqueue_sources(settings, due_sources(settings, last_runs, now or utcnow()))
 
 
 def deliver(settings: Settings, db, now: datetime):
@@ -126,6 +159,11 @@ def crawl_job(source_name: str) -> None:
     from hdhwatch.store.models import run_outcome
 
     settings = load_settings()
+    if settings.redis_url:  # many machines: the workers crawl it
+        enqueued = enqueue_sources(settings, [settings.source(source_name)])
+        logger.info("crawl %s: %s", source_name,
+                    "enqueued for the workers" if enqueued.sources else "already enqueued")
+        return
     summaries = run_crawl(settings, [source_name])
     for s in summaries:
         logger.info(

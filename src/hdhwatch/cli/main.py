@@ -485,7 +485,10 @@ def run(ctx: click.Context, source_names: Sequence[str], all_: bool, verbose: bo
         names=list(source_names) or None,
         echo=click.echo if verbose else None,
     )
-    click.echo(crawl_summary(report.crawled) if report.crawled else "no source due")
+    if report.enqueued is not None:
+        click.echo(enqueued_summary(report.enqueued))
+    else:
+        click.echo(crawl_summary(report.crawled) if report.crawled else "no source due")
     click.echo(f"digests queued: {report.queued_digests}")
     click.echo(f"mail: {report.sent}")
     failed = failed_sources(report.crawled)
@@ -584,6 +587,65 @@ def schedule(ctx: click.Context) -> None:
 
     configure_logging(settings_of(ctx))
     serve(settings_of(ctx), echo=click.echo)
+
+
+# --- many machines ---------------------------------------------------------------------------
+@main.command()
+@click.argument("source_names", nargs=-1, metavar="[SOURCE]...")
+@click.pass_context
+@handle_errors
+def enqueue(ctx: click.Context, source_names: Sequence[str]) -> None:
+    """Push the sources that are due (or the named ones) to the shared queue for the workers.
+
+    Needs [crawl] redis_url (or HDHWATCH_REDIS_URL). A source is pushed at most once
+    per cadence; a named one is pushed anyway. `hdhwatch run` and `hdhwatch schedule`
+    do this themselves when a queue is configured.
+
+    Example: hdhwatch enqueue numerama
+    """
+    from hdhwatch.schedule import enqueue_due
+
+    settings = settings_of(ctx)
+    select_sources_checked(settings, source_names)
+    open_db(ctx)
+    click.echo(enqueued_summary(enqueue_due(settings, list(source_names) or None)))
+
+
+@main.command()
+@click.option("--idle-exit", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Stop once the whole queue has been empty this long (default: run until "
+                   "SIGTERM).")
+@click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log at DEBUG level.")
+@click.pass_context
+@handle_errors
+def worker(ctx: click.Context, idle_exit: float | None, verbose: bool) -> None:
+    """Crawl from the shared queue, with the other workers, into the configured database.
+
+    Run one per crawl machine (each uses one core), all with the same configuration,
+    [crawl] redis_url (or HDHWATCH_REDIS_URL) and HDHWATCH_DATABASE_URL. A worker
+    killed mid-way loses nothing: a live worker queues its requests again.
+
+    Example: hdhwatch worker --idle-exit 60
+    """
+    from hdhwatch.crawl.distributed import connect, run_worker
+
+    settings = settings_of(ctx)
+    connect(settings).close()  # no queue configured, or unreachable: one line, before Scrapy
+    open_db(ctx)
+    run_worker(settings, idle_exit=idle_exit, log_level="DEBUG" if verbose else "INFO")
+
+
+def select_sources_checked(settings, names: Sequence[str]) -> None:
+    from hdhwatch.crawl.run import select_sources
+
+    select_sources(settings, names)  # unknown names fail here, clearly
+
+
+def enqueued_summary(enqueued) -> str:
+    lines = [f"enqueued for the workers: {', '.join(enqueued.sources) or 'none'}"]
+    if enqueued.already:
+        lines.append(f"already enqueued this cadence: {', '.join(enqueued.already)}")
+    return "\n".join(lines)
 
 
 # --- demo ---------------------------------------------------------------------------------

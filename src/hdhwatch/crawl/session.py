@@ -46,7 +46,12 @@ class PageOutcome:
 class CrawlSession:
     """Bookkeeping of one spider's crawl over its sources."""
 
-    def __init__(self, settings: Settings, sources: Sequence[SourceConfig]) -> None:
+    def __init__(
+        self, settings: Settings, sources: Sequence[SourceConfig], *, lazy_runs: bool = False
+    ) -> None:
+        # lazy_runs: a run is recorded for a source when its first page or error comes (a
+        # ``hdhwatch worker`` serves every source, and only crawls those enqueued as due)
+        self.lazy_runs = lazy_runs
         self.catalog = default_catalog(settings.providers_path)
         self.settings = settings
         self.terms_version = terms_version(settings.watch_terms)
@@ -66,11 +71,28 @@ class CrawlSession:
             for name, config in self.sources.items():
                 source = store.ensure_source(session, config)
                 self._source_ids[name] = source.id
-                self._run_ids[name] = store.start_run(session, source, os.getpid()).id
+                if not self.lazy_runs:
+                    self._run_ids[name] = store.start_run(session, source, os.getpid()).id
 
-    def close(self) -> None:
-        if self.db is None:
-            return
+    @property
+    def running(self) -> list[str]:
+        """The sources with a run open in this session."""
+        return list(self._run_ids)
+
+    def _run_id(self, name: str) -> int:
+        """The run of this source, recorded now if it is the first page of a lazy session."""
+        with self._lock:
+            if name not in self._run_ids:
+                assert self.db is not None
+                with self.db.session() as session:
+                    source = store.ensure_source(session, self.sources[name])
+                    self._run_ids[name] = store.start_run(session, source, os.getpid()).id
+            return self._run_ids[name]
+
+    def finish_runs(self) -> list[str]:
+        """Record the runs so far as finished, with their validators, and start afresh:
+        the next page of a source opens a new run. The names of the sources finished."""
+        assert self.db is not None
         with self.db.session() as session:
             for name, run_id in self._run_ids.items():
                 store.save_counts(session, run_id, self.counts[name], finished=True)
@@ -80,6 +102,18 @@ class CrawlSession:
                 if set(self.counts[name].errors) <= LINK_ERRORS:
                     store.set_validators(session, self._source_ids[name], url, etag, modified,
                                          self.terms_version)
+        finished = list(self._run_ids)
+        if self.lazy_runs:
+            self._run_ids.clear()
+            self._validators.clear()
+            self._scheduled.clear()
+            self.counts = {name: store.RunCounts() for name in self.sources}
+        return finished
+
+    def close(self) -> None:
+        if self.db is None:
+            return
+        self.finish_runs()
         # The timeline is not moved here: each spider closes on its own, and a move
         # announced from one spider's partial view would be announced again, corrected,
         # when the next closes. ``run.run_crawl`` moves it once, after the whole crawl.
@@ -134,10 +168,14 @@ class CrawlSession:
         return fresh
 
     def error(self, source: str, kind: str, message: str) -> None:
+        if self.lazy_runs and source in self.sources:
+            self._run_id(source)
         with self._lock:
             self.counts[source].error(kind, message)
 
     def fetched(self, source: str) -> None:
+        if self.lazy_runs:
+            self._run_id(source)
         with self._lock:
             self.counts[source].pages_fetched += 1
 
@@ -161,6 +199,7 @@ class CrawlSession:
         if isinstance(prepared, Rejected) and prepared.reason != OffTopic.reason:
             self.error(page.source, prepared.reason, prepared.message)
             return PageOutcome("error", reason=prepared.reason)
+        run_id = self._run_id(page.source)  # a worker's first page of a source opens its run
         try:
             with self.db.session() as session:
                 if isinstance(prepared, Rejected):
@@ -170,7 +209,7 @@ class CrawlSession:
                 else:
                     result = store_prepared(session, prepared, fetched_urls=fetched,
                                             source_id=self._source_ids[page.source],
-                                            run_id=self._run_ids[page.source])
+                                            run_id=run_id)
         except SQLAlchemyError as exc:  # rolled back: counted, and the crawl goes on
             failed = StoreFailed(f"{page.url}: {str(exc).splitlines()[0]}")
             self.error(page.source, failed.reason, str(failed))
