@@ -18,6 +18,7 @@ from twisted.internet import task
 from hdhwatch.config import load_settings
 from hdhwatch.crawl import distributed
 from hdhwatch.crawl.session import CrawlSession
+from hdhwatch.crawl.workers import PageWorkers
 from scrapers.distributed import INFLIGHT, in_flight
 from scrapers.spiders.feeds import FeedSpider
 from scrapers.spiders.listing import ListingSpider
@@ -40,6 +41,9 @@ class WorkerSpider(FeedSpider, NewsSitemapSpider, ListingSpider):
         settings = crawler.settings.get("HDHWATCH_SETTINGS") or load_settings()
         spider.hdhwatch_settings = settings
         spider.session = CrawlSession(settings, settings.sources, lazy_runs=True)
+        # One process a worker: it prepares and stores its pages itself (run more workers to
+        # use more cores)
+        spider.workers, spider._own_workers = PageWorkers(settings, 1), True
         spider.keys = distributed.Keys(settings.redis_prefix)
         spider.idle_exit = crawler.settings.get("HDHWATCH_IDLE_EXIT")
         crawler.signals.connect(spider._open_session, signal=signals.spider_opened)
@@ -126,5 +130,6 @@ class WorkerSpider(FeedSpider, NewsSitemapSpider, ListingSpider):
     def closed(self, reason: str) -> None:
         if self._poller.running:
             self._poller.stop()
+        self.workers.close()
         self.session.close()  # what it crawled since the queue was last quiet: finished
         self.in_flight.leave()
