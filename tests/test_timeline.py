@@ -295,3 +295,32 @@ def test_a_queued_alert_whose_move_is_gone_is_cancelled_and_found_again_requeued
         persist_classification(session, session.get(Article, first), stated(END_2026))
     assert advance() == [("2025-12-31/year>2026-12-31/year", "pending")]
     assert advance() == [("2025-12-31/year>2026-12-31/year", "pending")]
+
+
+def test_an_event_relinked_twice_in_one_replay_keeps_the_last_articles(database):
+    # An event linked more than once in one transaction: a later linking must not delete
+    # again the rows an earlier one removed (SQLAlchemy warned of it at 1,000 pages).
+    import warnings
+
+    from hdhwatch.events.timeline import link_articles
+
+    add(database, 9, "2020-11-20", stated(END_2022))
+    ids = [add(database, n, f"2026-0{n}-10", stated(END_2026), outlet=f"o{n}.example")
+           for n in range(1, 5)]
+    with database.session() as session:
+        advance_timeline(session)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with database.session() as session:
+            event = session.scalars(select(Event).where(Event.status == "confirmed")).one()
+            link_articles(session, event, [(a, "confirms") for a in ids])
+            session.flush()
+            link_articles(session, event, [(ids[0], "confirms")])
+            session.flush()
+            link_articles(session, event, [(ids[0], "confirms"), (ids[1], "corroborates")])
+            session.flush()
+    with database.session() as session:
+        links = session.execute(select(EventArticle.article_id, EventArticle.relation)
+                                .where(EventArticle.event_id == event.id)
+                                .order_by(EventArticle.article_id)).all()
+    assert [tuple(row) for row in links] == [(ids[0], "confirms"), (ids[1], "corroborates")]

@@ -466,7 +466,9 @@ def link_articles(session: Session, event: Event, links: list[tuple[int, str]]) 
     have = {link.article_id: link for link in event.links}
     for article_id, link in have.items():
         if article_id not in want:
-            session.delete(link)
+            # out of the collection too (delete-orphan deletes the row): a second call for
+            # the same event in this transaction must not see it and delete it again
+            event.links.remove(link)
         elif link.relation != want[article_id]:
             link.relation = want[article_id]
     for article_id, relation in want.items():
