@@ -180,14 +180,20 @@ def _duration(value: Any) -> timedelta:
     return duration
 
 
-def _web_address(value: str) -> str:
+def _url_parts(value: str, what: str):
+    """``value`` split as a URL, its port checked; a ValueError naming ``what`` if not."""
     from urllib.parse import urlsplit
 
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018  (raises on a bad port)
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a web address ({exc})") from None
+        raise ValueError(f"{value!r} is not {what} ({exc})") from None
+    return parts
+
+
+def _web_address(value: str) -> str:
+    parts = _url_parts(value, "a web address")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{value!r} is not a web address (http:// or https://)")
     return value
@@ -228,13 +234,7 @@ def _time_zone(value: str) -> str:
 
 
 def _redis_url(value: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018  (raises on a bad port)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a Redis URL ({exc})") from None
+    parts = _url_parts(value, "a Redis URL")
     if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
         raise ValueError(f"{value!r} is not a Redis URL (redis://HOST:6379/0)")
     return value

@@ -153,34 +153,24 @@ def set_validators(
 
 def known_urls(session: Session, urls: list[str]) -> set[str]:
     """Which of these canonical URLs are already stored (as an article or an alias)."""
-    if not urls:
-        return set()
-    by_hash = {url_hash(url): url for url in urls}
-    hashes = list(by_hash)
-    found: set[str] = set()
-    for i in range(0, len(hashes), 500):
-        chunk = hashes[i : i + 500]
-        stored = session.scalars(select(ArticleUrl.url_hash).where(ArticleUrl.url_hash.in_(chunk)))
-        found.update(by_hash[h] for h in stored)
-    return found
+    return _urls_with_hash(session, urls, ArticleUrl.url_hash)
 
 
 def dropped_urls(session: Session, urls: list[str], terms_version: str) -> set[str]:
     """Which of these canonical URLs were dropped under the watch terms of ``terms_version``
     (a URL dropped under other terms may be on topic now: it is not among them)."""
-    if not urls:
-        return set()
+    return _urls_with_hash(session, urls, DroppedUrl.url_hash,
+                           DroppedUrl.terms_version == terms_version)
+
+
+def _urls_with_hash(session: Session, urls: list[str], column, *where) -> set[str]:
+    """The URLs whose hash is in ``column`` (rows matching ``where``), 500 hashes a query."""
     by_hash = {url_hash(url): url for url in urls}
     hashes = list(by_hash)
     found: set[str] = set()
     for i in range(0, len(hashes), 500):
-        chunk = hashes[i : i + 500]
-        dropped = session.scalars(
-            select(DroppedUrl.url_hash).where(
-                DroppedUrl.url_hash.in_(chunk), DroppedUrl.terms_version == terms_version
-            )
-        )
-        found.update(by_hash[h] for h in dropped)
+        rows = session.scalars(select(column).where(column.in_(hashes[i : i + 500]), *where))
+        found.update(by_hash[h] for h in rows)
     return found
 
 
