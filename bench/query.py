@@ -32,6 +32,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -683,36 +684,50 @@ def print_table(backend: str, counts: dict, results: list[tuple[str, float, floa
 
 
 # --- backends --------------------------------------------------------------------------------
-def run_sqlite(args) -> None:
-    with tempfile.TemporaryDirectory(prefix="hdhwatch-bench-") as tmp:
-        db = open_database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
-        try:
-            counts = fill(db, args.n, args.seed)
-            print_table("SQLite", counts, measure(db, args.runs, args.n, args.seed))
-        finally:
-            db.close()
-
-
-def run_postgresql(args) -> None:
+@contextmanager
+def scratch_store(backend: str, pg_url: str) -> Iterator[tuple[Database, str] | None]:
+    """A new, empty, migrated store on ``backend`` ("sqlite" or "postgresql") and its URL,
+    removed afterwards; None when PostgreSQL is not reachable at ``pg_url`` (said why)."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="hdhwatch-bench-") as tmp:
+            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            db = open_database(url)
+            try:
+                yield db, url
+            finally:
+                db.close()
+        return
     import psycopg
 
     try:
-        admin = psycopg.connect(args.pg_url, autocommit=True, connect_timeout=3)
+        admin = psycopg.connect(pg_url, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        print(f"\nPostgreSQL skipped: not reachable at {args.pg_url}: {str(exc).splitlines()[0]}")
+        print(f"\nPostgreSQL skipped: not reachable at {pg_url}: {str(exc).splitlines()[0]}")
+        yield None
         return
     name = f"hdhwatch_bench_{uuid.uuid4().hex[:10]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        db = open_database(f"{args.pg_url.rsplit('/', 1)[0]}/{name}")
+        url = f"{pg_url.rsplit('/', 1)[0]}/{name}"
+        db = open_database(url)
         try:
-            counts = fill(db, args.n, args.seed)
-            print_table("PostgreSQL", counts, measure(db, args.runs, args.n, args.seed))
+            yield db, url
         finally:
             db.close()
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def run(args, backend: str) -> None:
+    with scratch_store(backend, args.pg_url) as store:
+        if store is not None:
+            db, _url = store
+            counts = fill(db, args.n, args.seed)
+            print_table(BACKENDS[backend], counts, measure(db, args.runs, args.n, args.seed))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -734,10 +749,9 @@ def main(argv: list[str] | None = None) -> None:
         f"{args.n} generated articles, vocabulary of {len(words)} forms, {args.runs} runs "
         "per query (warm cache, a fresh session each run)"
     )
-    if args.backend in ("sqlite", "both"):
-        run_sqlite(args)
-    if args.backend in ("postgresql", "both"):
-        run_postgresql(args)
+    for backend in BACKENDS:
+        if args.backend in (backend, "both"):
+            run(args, backend)
 
 
 if __name__ == "__main__":

@@ -35,11 +35,10 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from query import PG_ADMIN_URL, SEARCHES, fill, vocabulary
+from query import BACKENDS, PG_ADMIN_URL, SEARCHES, fill, scratch_store, vocabulary
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
@@ -48,7 +47,7 @@ from hdhwatch.config import load_settings
 from hdhwatch.read.evidence import article_events, article_passages, event_rows
 from hdhwatch.read.query import ArticleFilter, article_dict, get_article, list_articles
 from hdhwatch.read.report import current_target, shift_rows, timeline_rows
-from hdhwatch.store.db import Database, open_database
+from hdhwatch.store.db import Database
 from hdhwatch.store.models import Article
 from hdhwatch.web.app import create_app
 
@@ -155,38 +154,12 @@ def print_table(backend: str, counts: dict, results) -> None:
               f"{page / query:>15.2f}")
 
 
-def run_sqlite(args) -> None:
-    with tempfile.TemporaryDirectory(prefix="hdhwatch-bench-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        db = open_database(url)
-        try:
+def run(args, backend: str) -> None:
+    with scratch_store(backend, args.pg_url) as store:
+        if store is not None:
+            db, url = store
             counts = fill(db, args.n, args.seed)
-            print_table("SQLite", counts, measure(db, url, args.runs, args.seed))
-        finally:
-            db.close()
-
-
-def run_postgresql(args) -> None:
-    import psycopg
-
-    try:
-        admin = psycopg.connect(args.pg_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        print(f"\nPostgreSQL skipped: not reachable at {args.pg_url}: {str(exc).splitlines()[0]}")
-        return
-    name = f"hdhwatch_bench_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = f"{args.pg_url.rsplit('/', 1)[0]}/{name}"
-        db = open_database(url)
-        try:
-            counts = fill(db, args.n, args.seed)
-            print_table("PostgreSQL", counts, measure(db, url, args.runs, args.seed))
-        finally:
-            db.close()
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+            print_table(BACKENDS[backend], counts, measure(db, url, args.runs, args.seed))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -203,10 +176,9 @@ def main(argv: list[str] | None = None) -> None:
     vocabulary(random.Random(args.seed))
     print(f"{args.n} generated articles, {args.runs} runs per page and per query set "
           "(in-process: Starlette's TestClient; warm cache)", file=sys.stderr)
-    if args.backend in ("sqlite", "both"):
-        run_sqlite(args)
-    if args.backend in ("postgresql", "both"):
-        run_postgresql(args)
+    for backend in BACKENDS:
+        if args.backend in (backend, "both"):
+            run(args, backend)
 
 
 if __name__ == "__main__":
