@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -186,25 +187,35 @@ def test_errors_are_recorded_by_kind_and_the_crawl_goes_on(site_root, make_setti
     assert "é" in latin.text and "Ã" not in latin.text
 
 
-def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, make_settings):
+@contextmanager
+def slow_feed_crawl(site_root, make_settings, delay: float, *args: str, **popen):
+    """The crawl process (``args`` before the source) started on the slow feed, whose
+    articles answer after ``delay`` seconds; yields (settings, process) once it stored 3."""
     slow = {
-        f"/{p.relative_to(site_root)}": Rule(delay=0.5) for p in site_root.glob("*/articles/*.html")
+        f"/{p.relative_to(site_root)}": Rule(delay=delay)
+        for p in site_root.glob("*/articles/*.html")
     }
     with SiteServer(site_root, rules=slow) as server:
         settings = make_settings(
             feed_source("slow", "extra/slow.xml").replace("{{BASE}}", server.base_url)
         )
         proc = subprocess.Popen(
-            [sys.executable, "-m", "hdhwatch.crawl.process", "slow"],
-            env=child_environment(settings),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "hdhwatch.crawl.process", *args, "slow"],
+            env=child_environment(settings), **popen,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if counts(settings)["articles"] >= 3:
-                break
-            time.sleep(0.05)
+        try:
+            deadline = time.monotonic() + 60
+            while counts(settings)["articles"] < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            yield settings, proc
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, make_settings):
+    with slow_feed_crawl(site_root, make_settings, 0.5, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL) as (settings, proc):
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         stored_before = counts(settings)["articles"]
@@ -691,29 +702,12 @@ def worker_pids(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_a_worker_process_killed_midway_loses_no_page(site_root, make_settings):
-    slow = {
-        f"/{p.relative_to(site_root)}": Rule(delay=0.3) for p in site_root.glob("*/articles/*.html")
-    }
-    with SiteServer(site_root, rules=slow) as server:
-        settings = make_settings(
-            feed_source("slow", "extra/slow.xml").replace("{{BASE}}", server.base_url)
-        )
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "2", "slow"],
-            env=child_environment(settings),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while counts(settings)["articles"] < 3 and time.monotonic() < deadline:
-                time.sleep(0.05)
-            [worker] = worker_pids(proc.pid)
-            os.kill(worker, signal.SIGKILL)
-            output, _ = proc.communicate(timeout=120)
-        finally:
-            proc.kill()
+    with slow_feed_crawl(site_root, make_settings, 0.3, "--workers", "2",
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True) as (settings, proc):
+        [worker] = worker_pids(proc.pid)
+        os.kill(worker, signal.SIGKILL)
+        output, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, output[-2000:]
     assert counts(settings) == {"articles": 19, "distinct": 19}, output[-2000:]
     db = open_database(settings.database_url)
