@@ -163,6 +163,9 @@ def test_french_first_english_on_request(web):
     assert "Échéance actuelle" in web.get("/", headers={"Accept-Language": "de"}).text
     # a chosen language follows the links
     assert 'href="/articles?lang=en"' in english
+    # each language's typography: "Providers:" in English, "Hébergeurs :" in French
+    assert 'Providers:</span>' in web.get("/articles?lang=en").text
+    assert 'Hébergeurs\u00a0:</span>' in web.get("/articles").text
 
 
 def test_filters_as_in_the_cli(web):
@@ -248,7 +251,7 @@ def test_providers_per_month_with_jurisdiction(web):
     html = web.get("/providers").text
     assert "Scaleway" in html and "Microsoft" in html
     assert "US (Cloud Act)" in html and "SecNumCloud" in html
-    assert re.search(r"<title>20\d\d-\d\d : \d+</title>", html)  # a bar per month
+    assert re.search(r"<title>20\d\d-\d\d\u00a0: \d+</title>", html)  # a bar per month
 
 
 def test_no_secret_on_any_page(demo_store, tmp_path):

@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "events": "Événements",
         "other_lang": "English",
         "current": "Échéance actuelle :",
+        "colon": "\u00a0:",  # French puts a (non-breaking) space before a colon
         "since": "depuis le",
         "confirmed_by": "confirmée par {n} médias",
         "confirmed_by_one": "confirmée par 1 média",
@@ -153,6 +154,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "events": "Events",
         "other_lang": "Français",
         "current": "Current target:",
+        "colon": ":",
         "since": "since",
         "confirmed_by": "confirmed by {n} outlets",
         "confirmed_by_one": "confirmed by 1 outlet",
