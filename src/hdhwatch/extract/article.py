@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ import dateparser
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.metadata import extract_metadata
 from trafilatura.settings import Document, use_config
 from w3lib.encoding import html_to_unicode
 
@@ -159,18 +160,18 @@ def parse_article(
     description = page.first_meta("description", "og:description", "twitter:description")
 
     _prune_boilerplate(page, lead_element)
-    document = _extract_body(page, url)
+    document, fallback = _extract_body(page, url)
     body = _clean_body(document.text or "", title, lead, authors)
     if len(body) < MIN_BODY_CHARS and len(lead or "") < MIN_LEAD_CHARS:
         raise EmptyBody(f"no article body: {len(body)} characters after boilerplate removal", url)
 
-    if published is None and document.date:  # htmldate's heuristics, the last resort
-        published = _parse_datetime(document.date)
-    if not authors and document.author:
-        authors = _dedupe_names(_split_names(document.author), outlet)
+    if published is None and fallback.date:  # htmldate's heuristics, the last resort
+        published = _parse_datetime(fallback.date)
+    if not authors and fallback.author:
+        authors = _dedupe_names(_split_names(fallback.author), outlet)
     return Article(
         url=canonical,
-        title=title or _clean_title(document.title or "", (outlet,)),
+        title=title or _clean_title(fallback.title or "", (outlet,)),
         text=body,
         lead=lead,
         published=published,
@@ -178,7 +179,7 @@ def parse_article(
         authors=authors,
         outlet=outlet,
         language=language or _guess_language(body),
-        description=description or document.description or None,
+        description=description or fallback.description or None,
     )
 
 
@@ -278,8 +279,19 @@ def _parse_tree(text: str, url: str) -> lxml.html.HtmlElement:
     return tree
 
 
+# lxml.html's parser picks each element's class in a Python call, every time an element
+# is touched from Python (about 0.6 µs, a thousand times a page and pass): every element
+# is an HtmlElement here, chosen in C. Only <form>/<input>/… lose lxml.html's form
+# helpers, which nothing here uses.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity,
+)
+
+
 def _parse_html(text: str, url: str) -> tuple[lxml.html.HtmlElement, bool]:
-    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(_ELEMENT_CLASSES)
     try:
         tree = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -299,9 +311,12 @@ def _as_paragraph(match: re.Match[str]) -> str:
 # are unwrapped, their content kept.
 MAX_DEPTH = 100
 FLATTEN_BELOW = 12
+_DEEPER_THAN_MAX = "boolean(" + "/".join(["*"] * MAX_DEPTH) + ")"  # from the root: depth 101
 
 
 def _flatten_deep_wrappers(tree: Any) -> None:
+    if not tree.xpath(_DEEPER_THAN_MAX):  # nearly every page: one walk in C, not in Python
+        return
     subtrees: list[list[Any]] = []  # [element at FLATTEN_BELOW, deepest depth under it]
     depth = 0
     for event, element in etree.iterwalk(tree, events=("start", "end")):
@@ -336,7 +351,12 @@ _PAGE_TAGS = _OUTSIDE_TAGS | {"header", "footer"}  # around the article, never i
 
 
 def _marker(element: Any) -> str:
-    tokens = f"{element.get('class', '')} {element.get('id', '')}".lower().split()
+    return _marker_of(element.get("class"), element.get("id"))
+
+
+@lru_cache(maxsize=8192)  # menus, link lists and footers repeat a few values all page long
+def _marker_of(classes: str | None, ident: str | None) -> str:
+    tokens = f"{classes or ''} {ident or ''}".lower().split()
     return " ".join(token for token in tokens if not _TAXONOMY.match(token))
 
 
@@ -792,30 +812,40 @@ def _in_site_header(element: Any) -> bool:
 
 def _prune_boilerplate(page: _Page, lead: Any) -> None:
     """Remove the lead and the boilerplate blocks trafilatura tends to keep, in place."""
-    keep = {page.scope, *page.scope.iterancestors()}
-    inside = {*page.scope.iterdescendants()}
-    article_size = len(page.scope.text_content())
+    scope = page.scope
+    keep = {scope, *scope.iterancestors()}
+    article_size = len(scope.text_content())
     doomed = [lead] if lead is not None and lead not in keep else []
-    for element in page.tree.iter():
-        if not isinstance(element.tag, str) or element in keep:
+    inside = False  # within the article's element
+    walker = etree.iterwalk(page.tree, events=("start", "end"))
+    for event, element in walker:
+        if element is scope:
+            inside = event == "start"
             continue
-        if element in inside:
-            marker = _marker(element)
-            if not (element.tag in _OUTSIDE_TAGS or _BOILERPLATE.search(marker)):
+        if event == "end" or not isinstance(element.tag, str) or element in keep:
+            continue
+        classes, ident = element.get("class"), element.get("id")
+        boilerplate, footer = _marks(classes, ident) if classes or ident else (False, False)
+        if inside:
+            if not (element.tag in _OUTSIDE_TAGS or boilerplate):
                 continue
             # a class like "article-body js-share" must not take the text with it
             if len(element.text_content()) > article_size / 2:
                 continue
-        elif not (
-            element.tag in _PAGE_TAGS
-            or _BOILERPLATE.search(marker := _marker(element))
-            or _PAGE_FOOTER.search(marker)
-        ):
+        elif not (element.tag in _PAGE_TAGS or boilerplate or footer):
             continue
         doomed.append(element)
+        walker.skip_subtree()  # it goes whole: what it holds need not be looked at
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
+
+
+@lru_cache(maxsize=8192)
+def _marks(classes: str | None, ident: str | None) -> tuple[bool, bool]:
+    """Whether an element of these class and id values is boilerplate, and a page footer."""
+    marker = _marker_of(classes, ident)
+    return bool(_BOILERPLATE.search(marker)), bool(_PAGE_FOOTER.search(marker))
 
 
 @cache
@@ -861,8 +891,9 @@ PLAIN_ELEMENTS = 50_000
 _NOT_CONTENT = ("style", "noscript", "template", "svg", "iframe", "object", "embed")
 
 
-def _extract_body(page: _Page, url: str) -> Any:
-    """Run trafilatura on the pruned page, scaled down for very large pages."""
+def _extract_body(page: _Page, url: str) -> tuple[Any, _Fallback]:
+    """Run trafilatura on the pruned page, scaled down for very large pages: the body,
+    and trafilatura's metadata of the same tree, read only if asked for."""
     tree = page.tree
     etree.strip_elements(tree, *_NOT_CONTENT, with_tail=False)
     for script in list(tree.iter("script")):  # JSON-LD stays, for trafilatura's metadata
@@ -873,8 +904,27 @@ def _extract_body(page: _Page, url: str) -> Any:
         tree = _document_of(page.scope, page.tree)
         size = sum(1 for _ in tree.iter())
     if size > PLAIN_ELEMENTS:
-        return Document(text=_plain_paragraphs(page.scope))
-    return _run_trafilatura(tree, url, fast=size > FAST_ELEMENTS)
+        return Document(text=_plain_paragraphs(page.scope)), _Fallback(None, url, fast=True)
+    fast = size > FAST_ELEMENTS
+    # trafilatura works on a copy: ``tree`` is the same tree for the metadata afterwards
+    return _run_trafilatura(tree, url, fast=fast), _Fallback(tree, url, fast=fast)
+
+
+class _Fallback:
+    """trafilatura's metadata of the tree it extracted from (htmldate's date, its title,
+    author and description), the last resort for what the page's own markup did not
+    give. Most pages give all of it, so it is read on first use only: it costs about
+    as much as the body's extraction without it."""
+
+    def __init__(self, tree: Any, url: str, *, fast: bool) -> None:
+        self._tree, self._url, self._fast = tree, url, fast
+        self._document: Any = None
+
+    def __getattr__(self, name: str) -> Any:  # date, title, author, description
+        if self._document is None:
+            self._document = Document() if self._tree is None else _trafilatura_metadata(
+                self._tree, self._url, fast=self._fast)
+        return getattr(self._document, name)
 
 
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
@@ -909,8 +959,7 @@ def _run_trafilatura(tree: Any, url: str, *, fast: bool) -> Any:
                 include_comments=False,
                 include_tables=False,
                 include_links=False,
-                with_metadata=True,
-                date_extraction_params={"extensive_search": False, "original_date": True},
+                with_metadata=False,  # read apart, and only when needed: _Fallback
                 config=_trafilatura_config(),
             )
         except Exception as exc:  # trafilatura's internals raise anything; name it
@@ -919,6 +968,19 @@ def _run_trafilatura(tree: Any, url: str, *, fast: bool) -> Any:
         reason = "; ".join(log.messages) or "no document returned"
         raise ExtractionError(f"trafilatura failed: {reason}", url)
     return document
+
+
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
+def _trafilatura_metadata(tree: Any, url: str, *, fast: bool) -> Any:
+    """What ``bare_extraction(with_metadata=True)`` reads before extracting (it passes its
+    ``fast`` flag as ``extensive``); a failure there only means no fallback."""
+    try:
+        with _trafilatura_log():
+            return extract_metadata(tree, url, dict(_DATE_PARAMS), fast, None)
+    except Exception:  # trafilatura's internals raise anything: no fallback metadata
+        return Document()
 
 
 _READ_ALSO = re.compile(
