@@ -36,7 +36,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
-from trafilatura.settings import Document, use_config
+from trafilatura.settings import Document, Extractor, use_config
 from w3lib.encoding import html_to_unicode
 
 from hdhwatch.errors import EmptyBody, ExtractionError, NotHtml, PageTooLarge
@@ -952,22 +952,35 @@ def _document_of(scope: Any, tree: Any) -> Any:
 def _run_trafilatura(tree: Any, url: str, *, fast: bool) -> Any:
     with _trafilatura_log() as log:
         try:
-            document = trafilatura.bare_extraction(
-                tree,
-                url=url,
-                fast=fast,
-                include_comments=False,
-                include_tables=False,
-                include_links=False,
-                with_metadata=False,  # read apart, and only when needed: _Fallback
-                config=_trafilatura_config(),
-            )
+            document = trafilatura.bare_extraction(tree, options=_extractor(fast, url))
         except Exception as exc:  # trafilatura's internals raise anything; name it
             raise ExtractionError(f"trafilatura failed: {exc!r}", url) from exc
     if document is None:
         reason = "; ".join(log.messages) or "no document returned"
         raise ExtractionError(f"trafilatura failed: {reason}", url)
     return document
+
+
+@cache
+def _extractor_template(fast: bool) -> Extractor:
+    return Extractor(
+        config=_trafilatura_config(),
+        output_format="python",
+        fast=fast,
+        comments=False,
+        tables=False,
+        links=False,
+        with_metadata=False,  # read apart, and only when needed: _Fallback
+    )
+
+
+def _extractor(fast: bool, url: str) -> Extractor:
+    """trafilatura's options for one page: building them reads its config file's values
+    each time (half a millisecond), so a template is copied and given the URL."""
+    options = copy.copy(_extractor_template(fast))
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8") if url else url
+    return options
 
 
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
