@@ -367,7 +367,7 @@ def test_trafilatura_exception_surfaces_as_extraction_error(monkeypatch):
 
 def test_trafilatura_refusal_surfaces_with_what_it_logged(monkeypatch):
     def refuse(*args, **kwargs):
-        logging.getLogger("trafilatura.core").error("empty HTML tree: %s", kwargs["url"])
+        logging.getLogger("trafilatura.core").error("empty HTML tree: %s", kwargs["options"].source)
         return None
 
     monkeypatch.setattr("trafilatura.bare_extraction", refuse)
