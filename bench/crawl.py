@@ -119,6 +119,8 @@ class Window:
             "seconds": seconds,
             "rate": len(articles) / seconds if seconds > 0 else float("nan"),
             "cpu_ms": cpu / max(len(articles), 1) * 1000,
+            "window_cpu_ms": (self.rss.cpu_at(self.last_line) - self.rss.cpu_at(first))
+            / max(len(articles), 1) * 1000,
         }
 
 
@@ -130,6 +132,7 @@ class RssSampler:
     def __init__(self) -> None:
         self.peaks: dict[int, tuple[str, int]] = {}
         self.cpu: dict[int, tuple[str, float]] = {}  # last seen (a sample misses the end)
+        self.series: list[tuple[float, float]] = []  # (monotonic time, CPU s of all so far)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -156,10 +159,20 @@ class RssSampler:
                         continue
                     ticks = int(fields[11]) + int(fields[12])  # utime + stime
                     self.cpu[pid] = (kind, ticks / os.sysconf("SC_CLK_TCK"))
+            self.series.append((time.monotonic(), sum(s for _, s in self.cpu.values())))
 
     def stop(self) -> None:
         self._done.set()
         self._thread.join()
+
+    def cpu_at(self, moment: float) -> float:
+        """CPU seconds of the crawl's processes at ``moment``, between two samples."""
+        before = [(t, c) for t, c in self.series if t <= moment]
+        after = [(t, c) for t, c in self.series if t > moment]
+        if not before or not after:
+            return (before or after or [(0.0, 0.0)])[-1 if before else 0][1]
+        (t0, c0), (t1, c1) = before[-1], after[0]
+        return c0 + (c1 - c0) * (moment - t0) / (t1 - t0)
 
     def cpu_of(self, kind: str) -> float:
         return sum(seconds for k, seconds in self.cpu.values() if k == kind)
@@ -448,16 +461,19 @@ def report(
     print()
     print(
         f"{'':26} {'pages':>6} {'window s':>9} {'pages/s':>8} {'start-up s':>10} "
-        f"{'CPU ms/page':>11} {'peak RSS MB':>11} {'worker RSS MB':>13}"
+        f"{'CPU ms/page':>11} {'in window':>9} {'peak RSS MB':>11} {'worker RSS MB':>13}"
     )
     for r in baselines + results:
         print(
             f"{r['label']:26} {r['pages']:6d} {r['seconds']:9.2f} {r['rate']:8.1f} "
-            f"{r['startup']:10.2f} {r['cpu_ms']:11.1f} {r['rss_mb']:11.0f} "
+            f"{r['startup']:10.2f} {r['cpu_ms']:11.1f} {r['window_cpu_ms']:9.1f} "
+            f"{r['rss_mb']:11.0f} "
             f"{r['workers_rss_mb'] or float('nan'):13.0f}"
         )
     print("(CPU ms/page: every process of the crawl, its worker processes included, "
-          "start-up included; peak RSS: the crawl process; worker RSS: the largest worker)")
+          "start-up included; in window: the same, from the first request to the last line "
+          "only, sampled every 0.2 s; peak RSS: the crawl process; worker RSS: the largest "
+          "worker)")
     for r in results:
         print(f"{r['label']}: CPU ms/page, sampled every 0.2 s: crawl process "
               f"{r['crawl_cpu_ms']:.1f}, worker processes {r['workers_cpu_ms']:.1f}")
