@@ -701,6 +701,32 @@ def worker_pids(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_crawl_with_nothing_new_starts_no_worker_process(site_root, make_settings):
+    with SiteServer(site_root) as server:
+        settings = make_settings(feed_source("slow", "extra/slow.xml").replace(
+            "{{BASE}}", server.base_url))
+        assert run_crawl(settings, workers=1)[0].new_articles == 19
+        feed = site_root / "extra" / "slow.xml"  # changed: read again, its links all known
+        feed.write_text(feed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "2", "slow"],
+            env=child_environment(settings), stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )
+        seen: set[int] = set()
+        while proc.poll() is None:
+            try:
+                seen.update(worker_pids(proc.pid))
+            except OSError:  # it exited between two reads
+                break
+            time.sleep(0.01)
+        output = proc.communicate()[0]
+    assert proc.returncode == 0, output[-2000:]
+    assert "slow: fetched 1, new 0, skipped 24" in output, output[-2000:]  # the feed, only
+    assert seen == set(), "every article was stored already: no page to prepare"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_a_worker_process_killed_midway_loses_no_page(site_root, make_settings):
     with slow_feed_crawl(site_root, make_settings, 0.3, "--workers", "2",
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

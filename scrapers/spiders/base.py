@@ -109,7 +109,10 @@ class SourceSpider(scrapy.Spider):
         return response.body
 
     def article_requests(self, source: str, urls: Iterable[str]) -> Iterator[Request]:
-        for _url, canonical in self.session.new_links(source, urls):
+        fresh = self.session.new_links(source, urls)
+        if fresh:
+            self.workers.expect_pages()
+        for _url, canonical in fresh:
             yield Request(
                 canonical,
                 callback=self.parse_article,

@@ -94,16 +94,24 @@ def _ready() -> None:
 
 
 class PreparePool:
-    """``processes`` worker processes preparing batches of pages."""
+    """``processes`` worker processes preparing batches of pages, started with ``start``
+    or by the first batch: a crawl that finds nothing new starts none (their start-up,
+    about a second of CPU each, is most of such a crawl's cost)."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
         self.processes = processes
         self._initargs = (str(settings.providers_path), tuple(settings.watch_terms),
                           settings.max_page_bytes, os.getpid())
         self._lock = threading.Lock()
-        self._executor = self._start()
+        self._executor: ProcessPoolExecutor | None = None
         self.restarts = 0
         self.in_flight = 0  # batches sent and not back yet
+
+    def start(self) -> None:
+        """Start the worker processes, if not yet: they get ready while pages are fetched."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = self._start()
 
     def busy(self) -> bool:
         """Whether every worker has a batch and another waits."""
@@ -129,6 +137,7 @@ class PreparePool:
         with self._lock:
             self.in_flight += 1
         result.add_done_callback(self._back)
+        self.start()
         self._send(pages, result, attempt=1)
         return result
 
@@ -174,7 +183,8 @@ class PreparePool:
     def close(self) -> None:
         with self._lock:
             executor = self._executor
-        executor.shutdown(wait=True)
+        if executor is not None:
+            executor.shutdown(wait=True)
 
 
 class PageWorkers:
@@ -187,6 +197,11 @@ class PageWorkers:
         self.workers = workers
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="hdhwatch-writer")
         self.pool = PreparePool(settings, workers - 1) if workers > 1 else None
+
+    def expect_pages(self) -> None:
+        """Articles are on their way: start the worker processes now."""
+        if self.pool is not None:
+            self.pool.start()
 
     def close(self) -> None:
         if self.pool is not None:
