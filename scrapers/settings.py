@@ -35,6 +35,10 @@ HDHWATCH_RETRY_AFTER_MAX = HDHWATCH_SETTINGS.retry_after_max
 HDHWATCH_ALLOW_PRIVATE_ADDRESSES = HDHWATCH_SETTINGS.allow_private_addresses
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control runs any Python code posted to a port on localhost (its
+# token in a file under the user's home): a crawler of other people's pages does not
+# open one. It also cost every crawl process aiohttp's import and an SSL context.
+REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     # After RetryMiddleware (550) on the way out, before it on the way back.

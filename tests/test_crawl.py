@@ -726,6 +726,21 @@ def test_a_crawl_with_nothing_new_starts_no_worker_process(site_root, make_setti
     assert seen == set(), "every article was stored already: no page to prepare"
 
 
+def test_the_crawl_process_listens_on_no_port(site_root, make_settings):
+    """Scrapy's telnet console and remote control (which runs posted Python code) are off."""
+    with SiteServer(site_root) as server:
+        settings = make_settings(DEMO_SOURCES.replace("{{BASE}}", server.base_url))
+        proc = subprocess.run(
+            [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "1"],
+            env=child_environment(settings), capture_output=True, text=True, timeout=300,
+        )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    output = proc.stdout + proc.stderr
+    assert counts(settings)["articles"] > 0, output[-2000:]  # it crawled
+    for listener in ("Telnet console listening", "Remote control HTTP server listening"):
+        assert listener not in output
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_a_worker_process_killed_midway_loses_no_page(site_root, make_settings):
     with slow_feed_crawl(site_root, make_settings, 0.3, "--workers", "2",
