@@ -11,6 +11,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import defer
 from twisted.internet import error as twisted_error
 
@@ -126,7 +127,9 @@ class SourceSpider(scrapy.Spider):
         source = response.meta["source"]
         self.session.fetched(source)
         if sum(c.pages_fetched for c in self.session.counts.values()) % FLUSH_EVERY == 0:
-            self.session.flush()
+            # by the writer thread, between two articles: the reactor never waits for the
+            # database, nor the two threads for each other's SQLite lock
+            self.workers.writer.submit(self._flush_counts)
         body = response.text if isinstance(response, TextResponse) else response.body
         yield Page(
             source=source,
@@ -134,6 +137,12 @@ class SourceSpider(scrapy.Spider):
             body=body,
             requested=tuple(response.meta.get("redirect_urls", ())),
         )
+
+    def _flush_counts(self) -> None:
+        try:
+            self.session.flush()
+        except SQLAlchemyError as exc:  # the counters reach the database at the end anyway
+            self.logger.warning("could not save the counters so far: %s", str(exc).splitlines()[0])
 
     def on_error(self, failure) -> None:
         request = failure.request
