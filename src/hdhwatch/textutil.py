@@ -68,7 +68,8 @@ def sentences(text: str) -> list[tuple[int, str]]:
         end = match.start()
         chunk = text[start:end]
         tail = chunk.rstrip()
-        if any(tail.endswith(abbr) for abbr in _ABBREVIATIONS) and "\n\n" not in match.group():
+        # str.endswith with a tuple: true when any abbreviation ends the chunk
+        if tail.endswith(_ABBREVIATIONS) and "\n\n" not in match.group():
             continue
         _append(result, text, start, match.end() if match.group().strip() else end)
         start = match.end()

@@ -30,6 +30,7 @@ explained and a rule tuned without guessing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from hdhwatch.records import Relevance
@@ -215,6 +216,40 @@ def _find(original: str, folded: str, anchors: _Anchors) -> _Found:
     hdh = _scan(original, folded, anchors.hdh)
     weak = _scan(original, folded, anchors.weak_hdh)
     hosting = _scan(original, folded, anchors.hosting)
+    return _found(hdh, weak, hosting)
+
+
+def _scan_sentences(original: str, folded: str, split: list[tuple[int, str]],
+                    anchors: tuple[_Anchor, ...]) -> list[list[_Anchor]]:
+    """``[_scan(s, fold(s), anchors) for s in split]``, each anchor run once over the text.
+
+    Exact because no anchor match can cross or touch a sentence's edge: a sentence is
+    bounded by whitespace in ``original`` (``sentences`` strips it), a match starts with
+    a letter and holds no sentence-ending mark (. ! ? … closing quote) nor any whitespace
+    but a literal space before another letter, so a match never spans a sentence end.
+    The look-behind and look-ahead see whitespace at a sentence's edge as they see the
+    edge of its slice. So the whole text's matches that lie in a sentence are exactly
+    the sentence's own matches, in order.
+    """
+    hits: list[list[_Anchor]] = [[] for _ in split]
+    if not split or not anchors:
+        return hits
+    starts = [start for start, _ in split]
+    ends = [start + len(sentence) for start, sentence in split]
+    for anchor in anchors:
+        last = -1  # the last sentence this anchor was found in
+        for m in anchor.pattern.finditer(folded):
+            i = bisect_right(starts, m.start()) - 1
+            if i == last or i < 0 or m.end() > ends[i]:
+                continue
+            if anchor.capitals and original[m.start() : m.end()].upper() != original[m.start() : m.end()]:
+                continue  # an acronym must be written in capitals; a later match may be
+            hits[i].append(anchor)
+            last = i
+    return hits
+
+
+def _found(hdh: list[_Anchor], weak: list[_Anchor], hosting: list[_Anchor]) -> _Found:
     return _Found(
         hdh=_labels(hdh),
         weak_hdh=_labels(weak),
@@ -356,7 +391,14 @@ def _body(text: str, folded: str, anchors: _Anchors,
     split = sentences(text)
     offsets = [start for start, _ in split]
     lengths = [len(s) for _, s in split]
-    found = [_find(s, folded[start : start + len(s)], anchors) for start, s in split]
+    found = [
+        _found(hdh, weak, hosting)
+        for hdh, weak, hosting in zip(
+            _scan_sentences(text, folded, split, anchors.hdh),
+            _scan_sentences(text, folded, split, anchors.weak_hdh),
+            _scan_sentences(text, folded, split, anchors.hosting),
+        )
+    ]
     pair_points, topic_points = 0.0, 0.0
     pairs, topical = 0, 0
     strong_here = moved = False
