@@ -249,6 +249,10 @@ def _scan_sentences(original: str, folded: str, split: list[tuple[int, str]],
     return hits
 
 
+# A sentence without any anchor (most of them): one shared value, only ever read.
+_NOTHING = _Found(hdh=[], weak_hdh=[], hosting=[], strong_hosting=False)
+
+
 def _found(hdh: list[_Anchor], weak: list[_Anchor], hosting: list[_Anchor]) -> _Found:
     return _Found(
         hdh=_labels(hdh),
@@ -392,7 +396,7 @@ def _body(text: str, folded: str, anchors: _Anchors,
     offsets = [start for start, _ in split]
     lengths = [len(s) for _, s in split]
     found = [
-        _found(hdh, weak, hosting)
+        _found(hdh, weak, hosting) if hdh or weak or hosting else _NOTHING
         for hdh, weak, hosting in zip(
             _scan_sentences(text, folded, split, anchors.hdh),
             _scan_sentences(text, folded, split, anchors.weak_hdh),
