@@ -34,7 +34,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from hdhwatch.records import Relevance
-from hdhwatch.textutil import WordPattern, fold_fast, sentences
+from hdhwatch.textutil import WordPattern, document, fold_fast, sentences
 
 # --- thresholds and weights ----------------------------------------------------------
 # Points are added up; the article is relevant at RELEVANT_POINTS. The weights are
@@ -294,6 +294,21 @@ def _split_lede(title: str, lead: str | None, text: str) -> tuple[str, str, str]
     return "lede", text[:end], text[end:]
 
 
+def _fold_parts(parts: tuple[str, str, str], source: str) -> str:
+    """``fold_fast("\n\n".join(parts))``, sliced out of ``source``'s cached fold.
+
+    Folding is per character (``fold_fast`` keeps lengths and offsets), so the fold of
+    a part found in ``source`` at ``k`` is ``document(source).folded[k:k + len(part)]``,
+    and the fold of a join is the join of the folds ("\n" folds to itself).
+    """
+    doc = document(source)
+    folded = []
+    for part in parts:
+        at = doc.text.find(part)
+        folded.append(doc.folded[at : at + len(part)] if at >= 0 else fold_fast(part))
+    return "\n\n".join(folded)
+
+
 def _title_from_text(text: str) -> tuple[str, str]:
     """A headline-like first line (short, no final stop) when no title was given."""
     head, _, rest = text.strip().partition("\n\n")
@@ -316,13 +331,16 @@ def assess_relevance(
     cover French and English together, because French articles quote English
     names ("Cloud Act", "Health Data Hub") and English ones French ones.
     """
+    # The text classify() hands the other stages (classified_text): its Document, folded
+    # once and shared with them, also gives the fold of the parts read here.
+    source = "\n\n".join(p.strip() for p in (title, lead, text) if p and p.strip())
     title, text = (title, text or "") if title else _title_from_text(text or "")
     where_lead, lead, text = _split_lede(title, lead, text)
     whole = "\n\n".join((title, lead, text))
     # "PDS" is an ordinary acronym elsewhere; only trust it in an HDH article.
     # Folding works character by character and keeps offsets, so the fold of
     # each part is its slice of the whole's: the article is folded once.
-    folded = fold_fast(whole)
+    folded = _fold_parts((title, lead, text), source)
     lead_at = len(title) + 2
     body_at = lead_at + len(lead) + 2
     folded_title = folded[: len(title)]
