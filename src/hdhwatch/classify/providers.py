@@ -250,9 +250,10 @@ _LAST_MATCHERS: tuple[ProviderCatalog, tuple[_Matcher, ...]] | None = None
 def _catalog_matchers(catalog: ProviderCatalog) -> tuple[_Matcher, ...]:
     """``_matchers(catalog)``; the same catalog object again skips hashing it (a deep walk)."""
     global _LAST_MATCHERS
-    if _LAST_MATCHERS is None or _LAST_MATCHERS[0] is not catalog:
-        _LAST_MATCHERS = (catalog, _matchers(catalog))
-    return _LAST_MATCHERS[1]
+    last = _LAST_MATCHERS  # read once: another thread may replace it
+    if last is None or last[0] is not catalog:
+        last = _LAST_MATCHERS = (catalog, _matchers(catalog))
+    return last[1]
 
 
 @lru_cache(maxsize=8)
