@@ -8,6 +8,13 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+try:  # Python 3.11+
+    import re._constants as _sre
+    import re._parser as _sre_parser
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
@@ -68,7 +75,8 @@ def sentences(text: str) -> list[tuple[int, str]]:
         end = match.start()
         chunk = text[start:end]
         tail = chunk.rstrip()
-        if any(tail.endswith(abbr) for abbr in _ABBREVIATIONS) and "\n\n" not in match.group():
+        # str.endswith with a tuple: true when any abbreviation ends the chunk
+        if tail.endswith(_ABBREVIATIONS) and "\n\n" not in match.group():
             continue
         _append(result, text, start, match.end() if match.group().strip() else end)
         start = match.end()
@@ -106,6 +114,69 @@ def fold_fast(text: str) -> str:
         pos = m.end()
     parts.append(text[pos:].lower().replace("`", "'"))
     return "".join(parts)
+
+
+def required_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which is inside every match of ``pattern`` (``None`` when unknown).
+
+    Read from the parsed pattern: a run of literal characters that every path
+    consumes, or, for a group or an alternation every branch of which has such
+    strings, all of theirs; the set whose shortest string is longest is kept.
+    A window of text that holds none of them (``str.find``, which is fast) holds
+    no match either, so a regex need not be run over it.
+    """
+    if pattern.flags & re.IGNORECASE:
+        return None
+    found = _literals(_sre_parser.parse(pattern.pattern, pattern.flags))
+    if not found:
+        return None
+    # one that holds another is redundant: wherever it occurs, the shorter one does too
+    return tuple(sorted(n for n in found if not any(m != n and m in n for m in found)))
+
+
+def sentences_holding(text: str, starts: list[int], ends: list[int],
+                      needles: tuple[str, ...]) -> set[int]:
+    """The indexes of the spans ``[starts[i], ends[i])`` (ascending, disjoint) in which an
+    occurrence of one of ``needles`` starts."""
+    out: set[int] = set()
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            if i >= 0 and at < ends[i]:
+                out.add(i)
+                at = text.find(needle, ends[i])  # the rest of this span is decided
+            else:
+                at = text.find(needle, at + 1)
+    return out
+
+
+def _literals(items) -> set[str] | None:  # items: a parsed sequence of (opcode, argument)
+    best: set[str] | None = None
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and (best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    run: list[str] = []
+    for op, arg in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run.append(chr(arg))
+            continue
+        if run:  # a literal run ends: every match consumed it whole
+            consider({"".join(run)})
+            run = []
+        if op is _sre.SUBPATTERN:
+            consider(_literals(arg[-1]))
+        elif op is _sre.BRANCH:
+            branches = [_literals(branch) for branch in arg[1]]
+            if all(branches):
+                consider(set().union(*branches))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and arg[0] >= 1:
+            consider(_literals(arg[2]))  # repeated at least once
+        # anything else (classes, look-arounds, optional parts) consumes no known literal
+    return best
 
 
 class WordPattern:

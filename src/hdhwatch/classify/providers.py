@@ -244,6 +244,18 @@ def _form_pattern(form: str, plural: bool) -> str:
     return f"{body}{suffix}"
 
 
+_LAST_MATCHERS: tuple[ProviderCatalog, tuple[_Matcher, ...]] | None = None
+
+
+def _catalog_matchers(catalog: ProviderCatalog) -> tuple[_Matcher, ...]:
+    """``_matchers(catalog)``; the same catalog object again skips hashing it (a deep walk)."""
+    global _LAST_MATCHERS
+    last = _LAST_MATCHERS  # read once: another thread may replace it
+    if last is None or last[0] is not catalog:
+        last = _LAST_MATCHERS = (catalog, _matchers(catalog))
+    return last[1]
+
+
 @lru_cache(maxsize=8)
 def _matchers(catalog: ProviderCatalog) -> tuple[_Matcher, ...]:
     return tuple(
@@ -302,14 +314,29 @@ def _starts_word(text: str, n: int) -> bool:
     return i <= 0 or not (text[i].isalnum() and text[i - 1].isalnum())
 
 
+# The last (text, catalog, spans): classify() asks for one article's spans twice (providers,
+# then story findings). Keyed by the catalog's identity, since hashing a catalog walks it all.
+_LAST_SPANS: tuple[str, ProviderCatalog, tuple[tuple[int, int, str], ...]] | None = None
+
+
 def provider_spans(text: str,
                    catalog: ProviderCatalog | None = None) -> list[tuple[int, int, str]]:
     """Every accepted mention of a provider: (start, end, canonical name), in text order;
     where two forms overlap ("Microsoft Azure" and "Azure"), the longer one."""
+    global _LAST_SPANS
     catalog = catalog or default_catalog()
+    last = _LAST_SPANS
+    if last is not None and last[1] is catalog and last[0] == text:
+        return list(last[2])  # a fresh list: callers may change theirs
+    spans = _provider_spans(text, catalog)
+    _LAST_SPANS = (text, catalog, tuple(spans))
+    return spans
+
+
+def _provider_spans(text: str, catalog: ProviderCatalog) -> list[tuple[int, int, str]]:
     doc = document(text)
     candidates: list[tuple[int, int, str]] = []
-    for matcher in _matchers(catalog):
+    for matcher in _catalog_matchers(catalog):
         for match in matcher.pattern.finditer(doc.folded):
             if _accepted(doc, matcher.rule, match.start(), match.end()):
                 candidates.append((match.start(), match.end(), matcher.provider))

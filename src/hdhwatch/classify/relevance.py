@@ -30,10 +30,11 @@ explained and a rule tuned without guessing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from hdhwatch.records import Relevance
-from hdhwatch.textutil import WordPattern, fold_fast, sentences
+from hdhwatch.textutil import WordPattern, document, fold_fast, sentences
 
 # --- thresholds and weights ----------------------------------------------------------
 # Points are added up; the article is relevant at RELEVANT_POINTS. The weights are
@@ -215,6 +216,44 @@ def _find(original: str, folded: str, anchors: _Anchors) -> _Found:
     hdh = _scan(original, folded, anchors.hdh)
     weak = _scan(original, folded, anchors.weak_hdh)
     hosting = _scan(original, folded, anchors.hosting)
+    return _found(hdh, weak, hosting)
+
+
+def _scan_sentences(original: str, folded: str, split: list[tuple[int, str]],
+                    anchors: tuple[_Anchor, ...]) -> list[list[_Anchor]]:
+    """``[_scan(s, fold(s), anchors) for s in split]``, each anchor run once over the text.
+
+    Exact because no anchor match can cross or touch a sentence's edge: a sentence is
+    bounded by whitespace in ``original`` (``sentences`` strips it), a match starts with
+    a letter and holds no sentence-ending mark (. ! ? … closing quote) nor any whitespace
+    but a literal space before another letter, so a match never spans a sentence end.
+    The look-behind and look-ahead see whitespace at a sentence's edge as they see the
+    edge of its slice. So the whole text's matches that lie in a sentence are exactly
+    the sentence's own matches, in order.
+    """
+    hits: list[list[_Anchor]] = [[] for _ in split]
+    if not split or not anchors:
+        return hits
+    starts = [start for start, _ in split]
+    ends = [start + len(sentence) for start, sentence in split]
+    for anchor in anchors:
+        last = -1  # the last sentence this anchor was found in
+        for m in anchor.pattern.finditer(folded):
+            i = bisect_right(starts, m.start()) - 1
+            if i == last or i < 0 or m.end() > ends[i]:
+                continue
+            if anchor.capitals and original[m.start() : m.end()].upper() != original[m.start() : m.end()]:
+                continue  # an acronym must be written in capitals; a later match may be
+            hits[i].append(anchor)
+            last = i
+    return hits
+
+
+# A sentence without any anchor (most of them): one shared value, only ever read.
+_NOTHING = _Found(hdh=[], weak_hdh=[], hosting=[], strong_hosting=False)
+
+
+def _found(hdh: list[_Anchor], weak: list[_Anchor], hosting: list[_Anchor]) -> _Found:
     return _Found(
         hdh=_labels(hdh),
         weak_hdh=_labels(weak),
@@ -255,6 +294,21 @@ def _split_lede(title: str, lead: str | None, text: str) -> tuple[str, str, str]
     return "lede", text[:end], text[end:]
 
 
+def _fold_parts(parts: tuple[str, str, str], source: str) -> str:
+    """``fold_fast("\n\n".join(parts))``, sliced out of ``source``'s cached fold.
+
+    Folding is per character (``fold_fast`` keeps lengths and offsets), so the fold of
+    a part found in ``source`` at ``k`` is ``document(source).folded[k:k + len(part)]``,
+    and the fold of a join is the join of the folds ("\n" folds to itself).
+    """
+    doc = document(source)
+    folded = []
+    for part in parts:
+        at = doc.text.find(part)
+        folded.append(doc.folded[at : at + len(part)] if at >= 0 else fold_fast(part))
+    return "\n\n".join(folded)
+
+
 def _title_from_text(text: str) -> tuple[str, str]:
     """A headline-like first line (short, no final stop) when no title was given."""
     head, _, rest = text.strip().partition("\n\n")
@@ -277,13 +331,16 @@ def assess_relevance(
     cover French and English together, because French articles quote English
     names ("Cloud Act", "Health Data Hub") and English ones French ones.
     """
+    # The text classify() hands the other stages (classified_text): its Document, folded
+    # once and shared with them, also gives the fold of the parts read here.
+    source = "\n\n".join(p.strip() for p in (title, lead, text) if p and p.strip())
     title, text = (title, text or "") if title else _title_from_text(text or "")
     where_lead, lead, text = _split_lede(title, lead, text)
     whole = "\n\n".join((title, lead, text))
     # "PDS" is an ordinary acronym elsewhere; only trust it in an HDH article.
     # Folding works character by character and keeps offsets, so the fold of
     # each part is its slice of the whole's: the article is folded once.
-    folded = fold_fast(whole)
+    folded = _fold_parts((title, lead, text), source)
     lead_at = len(title) + 2
     body_at = lead_at + len(lead) + 2
     folded_title = folded[: len(title)]
@@ -356,7 +413,14 @@ def _body(text: str, folded: str, anchors: _Anchors,
     split = sentences(text)
     offsets = [start for start, _ in split]
     lengths = [len(s) for _, s in split]
-    found = [_find(s, folded[start : start + len(s)], anchors) for start, s in split]
+    found = [
+        _found(hdh, weak, hosting) if hdh or weak or hosting else _NOTHING
+        for hdh, weak, hosting in zip(
+            _scan_sentences(text, folded, split, anchors.hdh),
+            _scan_sentences(text, folded, split, anchors.weak_hdh),
+            _scan_sentences(text, folded, split, anchors.hosting),
+        )
+    ]
     pair_points, topic_points = 0.0, 0.0
     pairs, topical = 0, 0
     strong_here = moved = False

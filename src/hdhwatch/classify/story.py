@@ -29,7 +29,7 @@ from datetime import date
 
 from hdhwatch.classify.providers import ProviderCatalog, provider_spans
 from hdhwatch.records import Finding
-from hdhwatch.textutil import document
+from hdhwatch.textutil import document, required_literals, sentences_holding
 
 __all__ = ["Finding", "find_findings"]
 
@@ -139,6 +139,41 @@ _HDH = re.compile(_words(
     r"(?:national|french|france's)\s+health\s+data\s+(?:platform|hub)"))
 
 
+def _needles(*patterns: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Strings one of which is in every match of any of ``patterns``; None if one has none."""
+    found: list[str] = []
+    for pattern in patterns:
+        literals = required_literals(pattern)
+        if literals is None:
+            return None
+        found.extend(literals)
+    # one that holds another is redundant: wherever it occurs, the shorter one does too
+    return tuple(n for n in dict.fromkeys(found) if not any(m != n and m in n for m in found))
+
+
+# A sentence makes a finding only if one of the patterns below matches in it: a provider's
+# fate, a ruling's authority, a tender noun, or both a frame and a certification status.
+# Each match holds one of its pattern's required literals, so a sentence holding none of
+# them makes no finding, and all its regex work (history, hypothesis, HDH) is skipped.
+_FINDING_NEEDLES = _needles(*(p for _, _, p in _PROVIDER), *(p for _, p in _LEGAL),
+                            _TENDER_NOUN)
+_FRAME_NEEDLES = _needles(_FRAME)
+_CERTIFICATION_NEEDLES = _needles(*(p for _, p in _CERTIFICATION))
+
+
+def _finding_sentences(folded: str, split: list[tuple[int, str]]) -> set[int] | None:
+    """The indexes of the sentences that may make a finding (None: any may)."""
+    if _FINDING_NEEDLES is None or _FRAME_NEEDLES is None or _CERTIFICATION_NEEDLES is None:
+        return None
+    starts = [start for start, _ in split]
+    ends = [start + len(sentence) for start, sentence in split]
+    found = sentences_holding(folded, starts, ends, _FINDING_NEEDLES)
+    framed = sentences_holding(folded, starts, ends, _FRAME_NEEDLES)
+    if framed:
+        found |= framed & sentences_holding(folded, starts, ends, _CERTIFICATION_NEEDLES)
+    return found
+
+
 def find_findings(text: str, published: date | None,
                   catalog: ProviderCatalog | None = None) -> list[Finding]:
     """Every thing the article says happened in the HDH hosting story, once per
@@ -151,7 +186,10 @@ def find_findings(text: str, published: date | None,
     headline_hdh = _HDH.search(folded, 0, head_end if head_end >= 0 else 200) is not None
     providers = provider_spans(text, catalog)
     found: dict[tuple[str, str, str], Finding] = {}
-    for start, sentence in doc.sentences:
+    may_find = _finding_sentences(folded, doc.sentences)
+    for index, (start, sentence) in enumerate(doc.sentences):
+        if may_find is not None and index not in may_find:
+            continue  # no finding pattern can match here (see _FINDING_NEEDLES)
         end = start + len(sentence)
         if _retold(folded, start, end, published):
             continue

@@ -1,0 +1,37 @@
+"""required_literals / sentences_holding: the prefilter story findings rely on."""
+
+import re
+
+from hdhwatch.textutil import required_literals, sentences_holding
+
+
+def test_required_literals_of_word_alternatives():
+    pattern = re.compile(r"(?<![\w])(?:ecart(?:e|ent)|exclu(?:t|ent)|rules?\s+out)(?![\w])")
+    assert set(required_literals(pattern)) == {"ecarte", "exclu", "rule"}  # (?:e|ent): both open on "e"
+
+
+def test_required_literals_skip_optional_parts():
+    pattern = re.compile(r"(?:est\s+|a\s+ete\s+)?reconduite?|(?:was\s+)?renewed")
+    assert set(required_literals(pattern)) == {"reconduit", "renewed"}
+
+
+def test_no_required_literal():
+    assert required_literals(re.compile(r"\w+")) is None
+    assert required_literals(re.compile(r"abc|\d+")) is None
+    assert required_literals(re.compile("abc", re.IGNORECASE)) is None
+
+
+def test_every_match_holds_a_literal():
+    pattern = re.compile(r"(?<![\w])(?:(?:a|ont)\s+(?:finalement\s+)?ete\s+(?:retenue?s?|choisie?s?)"
+                         r"|remport(?:e|ent)|wins?|won)(?![\w])")
+    needles = required_literals(pattern)
+    text = "Scaleway a ete retenu. OVH remporte le marche. Google won, then wins again."
+    for m in pattern.finditer(text):
+        assert any(n in m.group() for n in needles)
+
+
+def test_sentences_holding():
+    text = "Un marche. Rien ici. Le marche et la cnil."
+    starts, ends = [0, 11, 21], [10, 20, 42]
+    assert sentences_holding(text, starts, ends, ("marche", "cnil")) == {0, 2}
+    assert sentences_holding(text, starts, ends, ("absent",)) == set()
