@@ -180,13 +180,16 @@ def remember_dropped(
 ) -> None:
     """Record these canonical URLs as dropped for ``reason`` under ``terms_version``
     (a URL dropped before takes the new reason and version)."""
+    urls = list(dict.fromkeys(urls))
+    if not urls:
+        return
+    session.flush()  # what the ORM has pending goes first, as autoflush would
+    connection = session.connection()
     now = utcnow()
-    for url in dict.fromkeys(urls):
-        values = dict(reason=reason, terms_version=terms_version, source_id=source_id,
-                      dropped_at=now)
-        stmt = dialect_insert(session, DroppedUrl).values(url=url, url_hash=url_hash(url),
-                                                           **values)
-        session.execute(stmt.on_conflict_do_update(index_elements=["url_hash"], set_=values))
+    rows = [dict(url=url, url_hash=url_hash(url), reason=reason, terms_version=terms_version,
+                 source_id=source_id, dropped_at=now) for url in urls]
+    connection.execute(_statements(connection.dialect.name).insert_dropped,
+                       rows[0] if len(rows) == 1 else rows)
 
 
 class _ArticleStatements:
@@ -199,17 +202,27 @@ class _ArticleStatements:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         articles, urls = Article.__table__, ArticleUrl.__table__
         self.by_url = select(articles.c.id).where(articles.c.url_hash == bindparam("h"))
-        self.by_content = (
+        # The article by its URL and, in the same round trip, the first stored with the
+        # same text (what a new one is a duplicate of).
+        self.look_up = select(
+            self.by_url.scalar_subquery(),
             select(articles.c.id)
             .where(articles.c.content_hash == bindparam("c"), articles.c.duplicate_of_id.is_(None))
             .order_by(articles.c.id)
             .limit(1)
+            .scalar_subquery(),
         )
         self.insert_article = (
             insert(articles).on_conflict_do_nothing(index_elements=["url_hash"])
             .returning(articles.c.id)
         )
         self.insert_urls = insert(urls).on_conflict_do_nothing(index_elements=["url_hash"])
+        dropped = insert(DroppedUrl.__table__)
+        self.insert_dropped = dropped.on_conflict_do_update(
+            index_elements=["url_hash"],
+            set_={name: dropped.excluded[name]
+                  for name in ("reason", "terms_version", "source_id", "dropped_at")},
+        )
 
 
 _STATEMENTS: dict[str, _ArticleStatements] = {}
@@ -239,11 +252,11 @@ def save_article(
     connection = session.connection()
     sql = _statements(connection.dialect.name)
     key = url_hash(article.url)
-    existing = connection.execute(sql.by_url, {"h": key}).scalar()
+    existing, same_text = connection.execute(sql.look_up, {"h": key, "c": content_hash}).one()
     new = False
     duplicate_of = None
     if existing is None:
-        duplicate_of = connection.execute(sql.by_content, {"c": content_hash}).scalar()
+        duplicate_of = same_text
         values = dict(
             url=article.url,
             url_hash=key,
@@ -285,9 +298,14 @@ def _as_loaded(session: Session, article_id: int, values: dict) -> None:
     for name in ("published_at", "updated_at", "fetched_at"):
         if loaded[name] is not None:
             loaded[name] = loaded[name].astimezone(UTC)
-    row = Article(**loaded)
+    # As a query builds it: the attributes set straight, without the constructor's events.
+    row = Article.__mapper__.class_manager.new_instance()
+    row.__dict__.update(loaded)
     make_transient_to_detached(row)
     session.add(row)
+    # The identity map holds clean objects weakly: keep the last one saved alive for the
+    # ``session.get`` that follows.
+    session.info["hdhwatch.saved_article"] = row
 
 
 def last_run_times(session: Session) -> dict[str, datetime]:
