@@ -22,7 +22,6 @@ from hdhwatch.store.models import (
     StoryFinding,
 )
 
-
 _TABLES = (ProviderMention.__table__, FrameMention.__table__, DeadlineStatement.__table__,
            StoryFinding.__table__)
 _INSERTS = {table: insert(table) for table in _TABLES}
