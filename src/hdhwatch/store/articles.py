@@ -183,7 +183,8 @@ def remember_dropped(
     urls = list(dict.fromkeys(urls))
     if not urls:
         return
-    session.flush()  # what the ORM has pending goes first, as autoflush would
+    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
+        session.flush()
     connection = session.connection()
     now = utcnow()
     rows = [dict(url=url, url_hash=url_hash(url), reason=reason, terms_version=terms_version,
@@ -248,7 +249,8 @@ def save_article(
 
     A new article is also put in the session as if loaded, so that ``session.get`` (the
     classification that follows) finds it without reading it back."""
-    session.flush()  # what the ORM has pending goes first, as autoflush would
+    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
+        session.flush()
     connection = session.connection()
     sql = _statements(connection.dialect.name)
     key = url_hash(article.url)

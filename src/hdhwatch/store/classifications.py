@@ -49,7 +49,7 @@ def persist_classification(session: Session, article: Article, result: Classific
                       StoryFinding):
             session.execute(delete(model).where(model.article_id == article.id))
         session.expire(article, ["providers", "frames", "dates", "deadlines", "findings"])
-    session.flush()  # the article and whatever else is pending, as autoflush would
+    session.flush()  # what else is pending goes in too, as it did after the rows
     article_id = article.id
     classified = dict(
         relevant=result.relevance.relevant,
