@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from hdhwatch.config import SourceConfig
 from hdhwatch.records import Article as ArticleRecord
@@ -180,13 +180,60 @@ def remember_dropped(
 ) -> None:
     """Record these canonical URLs as dropped for ``reason`` under ``terms_version``
     (a URL dropped before takes the new reason and version)."""
+    urls = list(dict.fromkeys(urls))
+    if not urls:
+        return
+    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
+        session.flush()
+    connection = session.connection()
     now = utcnow()
-    for url in dict.fromkeys(urls):
-        values = dict(reason=reason, terms_version=terms_version, source_id=source_id,
-                      dropped_at=now)
-        stmt = dialect_insert(session, DroppedUrl).values(url=url, url_hash=url_hash(url),
-                                                           **values)
-        session.execute(stmt.on_conflict_do_update(index_elements=["url_hash"], set_=values))
+    rows = [dict(url=url, url_hash=url_hash(url), reason=reason, terms_version=terms_version,
+                 source_id=source_id, dropped_at=now) for url in urls]
+    connection.execute(_statements(connection.dialect.name).insert_dropped,
+                       rows[0] if len(rows) == 1 else rows)
+
+
+class _ArticleStatements:
+    """The statements ``save_article`` runs, built once per backend: executed on the
+    session's connection, they skip the ORM's per-statement work and reuse their compiled
+    form (a new statement object each time costs a cache key, the ORM's bulk-insert path
+    and a flush check on every call)."""
+
+    def __init__(self, dialect: str) -> None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        articles, urls = Article.__table__, ArticleUrl.__table__
+        self.by_url = select(articles.c.id).where(articles.c.url_hash == bindparam("h"))
+        # The article by its URL and, in the same round trip, the first stored with the
+        # same text (what a new one is a duplicate of).
+        self.look_up = select(
+            self.by_url.scalar_subquery(),
+            select(articles.c.id)
+            .where(articles.c.content_hash == bindparam("c"), articles.c.duplicate_of_id.is_(None))
+            .order_by(articles.c.id)
+            .limit(1)
+            .scalar_subquery(),
+        )
+        self.insert_article = (
+            insert(articles).on_conflict_do_nothing(index_elements=["url_hash"])
+            .returning(articles.c.id)
+        )
+        self.insert_urls = insert(urls).on_conflict_do_nothing(index_elements=["url_hash"])
+        dropped = insert(DroppedUrl.__table__)
+        self.insert_dropped = dropped.on_conflict_do_update(
+            index_elements=["url_hash"],
+            set_={name: dropped.excluded[name]
+                  for name in ("reason", "terms_version", "source_id", "dropped_at")},
+        )
+
+
+_STATEMENTS: dict[str, _ArticleStatements] = {}
+
+
+def _statements(dialect: str) -> _ArticleStatements:
+    statements = _STATEMENTS.get(dialect)
+    if statements is None:
+        statements = _STATEMENTS[dialect] = _ArticleStatements(dialect)
+    return statements
 
 
 def save_article(
@@ -198,20 +245,23 @@ def save_article(
     source_id: int | None = None,
     run_id: int | None = None,
 ) -> SaveResult:
-    """Insert the article unless its canonical URL is stored; record every URL it was reached at."""
-    key = url_hash(article.url)  # url_hash columns are filled by their default on insert
-    existing = session.scalars(select(Article.id).where(Article.url_hash == key)).first()
+    """Insert the article unless its canonical URL is stored; record every URL it was reached at.
+
+    A new article is also put in the session as if loaded, so that ``session.get`` (the
+    classification that follows) finds it without reading it back."""
+    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
+        session.flush()
+    connection = session.connection()
+    sql = _statements(connection.dialect.name)
+    key = url_hash(article.url)
+    existing, same_text = connection.execute(sql.look_up, {"h": key, "c": content_hash}).one()
     new = False
     duplicate_of = None
     if existing is None:
-        duplicate_of = session.scalars(
-            select(Article.id)
-            .where(Article.content_hash == content_hash, Article.duplicate_of_id.is_(None))
-            .order_by(Article.id)
-            .limit(1)
-        ).first()
-        stmt = dialect_insert(session, Article).values(
+        duplicate_of = same_text
+        values = dict(
             url=article.url,
+            url_hash=key,
             source_id=source_id,
             crawl_run_id=run_id,
             title=article.title,
@@ -227,17 +277,37 @@ def save_article(
             duplicate_of_id=duplicate_of,
             fetched_at=utcnow(),
         )
-        inserted = session.scalar(
-            stmt.on_conflict_do_nothing(index_elements=["url_hash"]).returning(Article.id)
-        )
+        inserted = connection.execute(sql.insert_article, values).scalar()
         new = inserted is not None
-        existing = (
-            inserted or session.scalars(select(Article.id).where(Article.url_hash == key)).one()
-        )
-    for url in {article.url, *fetched_urls}:
-        stmt = dialect_insert(session, ArticleUrl).values(url=url, article_id=existing)
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["url_hash"]))
+        if new:
+            _as_loaded(session, inserted, values)
+        existing = inserted or connection.execute(sql.by_url, {"h": key}).scalar_one()
+    urls = [dict(url=url, url_hash=url_hash(url), article_id=existing)
+            for url in dict.fromkeys((article.url, *fetched_urls))]
+    connection.execute(sql.insert_urls, urls[0] if len(urls) == 1 else urls)
     return SaveResult(article_id=existing, new=new, duplicate_of=duplicate_of if new else None)
+
+
+def _as_loaded(session: Session, article_id: int, values: dict) -> None:
+    """Put the article just inserted in the session's identity map, its attributes as a
+    query would load them (datetimes in UTC, nothing classified yet)."""
+    identity = session.identity_key(Article, article_id)
+    if identity in session.identity_map:  # an id used before, in this session: reload it
+        session.expire(session.identity_map[identity])
+        return
+    loaded = dict(values, id=article_id, relevant=None, relevance_score=None,
+                  relevance_reasons=None, classified_at=None, classifier_version=None)
+    for name in ("published_at", "updated_at", "fetched_at"):
+        if loaded[name] is not None:
+            loaded[name] = loaded[name].astimezone(UTC)
+    # As a query builds it: the attributes set straight, without the constructor's events.
+    row = Article.__mapper__.class_manager.new_instance()
+    row.__dict__.update(loaded)
+    make_transient_to_detached(row)
+    session.add(row)
+    # The identity map holds clean objects weakly: keep the last one saved alive for the
+    # ``session.get`` that follows.
+    session.info["hdhwatch.saved_article"] = row
 
 
 def last_run_times(session: Session) -> dict[str, datetime]:

@@ -7,8 +7,9 @@ mentions and deadline statements with a new ``Classification``; the timeline
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hdhwatch.records import Classification
 from hdhwatch.store.db import utcnow
@@ -21,49 +22,70 @@ from hdhwatch.store.models import (
     StoryFinding,
 )
 
+_TABLES = (ProviderMention.__table__, FrameMention.__table__, DeadlineStatement.__table__,
+           StoryFinding.__table__)
+_INSERTS = {table: insert(table) for table in _TABLES}
+_ARTICLE = Article.__table__
+_CLASSIFIED = (
+    update(_ARTICLE)
+    .where(_ARTICLE.c.id == bindparam("article_id"))
+    .values({name: bindparam(name) for name in (
+        "relevant", "relevance_score", "relevance_reasons", "classified_at",
+        "classifier_version")})
+)
+
 
 def persist_classification(session: Session, article: Article, result: Classification) -> None:
     """Replace what was stored about this article with ``result`` (idempotent).
 
     Rows go in as one multi-row insert per table: a crawl persists every new
     article's classification in its write transaction. An article never
-    classified has nothing to delete.
+    classified has nothing to delete. The statements run on the session's
+    connection, compiled once: the article's new values are set on it as loaded
+    (nothing left for the ORM to flush).
     """
     if article.classified_at is not None:
         for model in (ProviderMention, FrameMention, EventArticle, DeadlineStatement,
                       StoryFinding):
             session.execute(delete(model).where(model.article_id == article.id))
         session.expire(article, ["providers", "frames", "dates", "deadlines", "findings"])
-    article.relevant = result.relevance.relevant
-    article.relevance_score = result.relevance.score
-    article.relevance_reasons = list(result.relevance.reasons)
-    article.classified_at = utcnow()
-    article.classifier_version = result.version
+    session.flush()  # what else is pending goes in too, as it did after the rows
+    article_id = article.id
+    classified = dict(
+        relevant=result.relevance.relevant,
+        relevance_score=result.relevance.score,
+        relevance_reasons=list(result.relevance.reasons),
+        classified_at=utcnow(),
+        classifier_version=result.version,
+    )
+    connection = session.connection()
+    connection.execute(_CLASSIFIED, dict(classified, article_id=article_id))
+    for name, value in classified.items():
+        set_committed_value(article, name, value)
     rows = {
-        ProviderMention: [
-            dict(article_id=article.id, provider=p.name, count=p.count, sentence=p.sentence,
+        ProviderMention.__table__: [
+            dict(article_id=article_id, provider=p.name, count=p.count, sentence=p.sentence,
                  offset=p.offset, alias=p.alias)
             for p in result.providers
         ],
-        FrameMention: [
-            dict(article_id=article.id, frame=f.name, count=f.count, sentence=f.sentence,
+        FrameMention.__table__: [
+            dict(article_id=article_id, frame=f.name, count=f.count, sentence=f.sentence,
                  offset=f.offset)
             for f in result.frames
         ],
-        DeadlineStatement: [
-            dict(article_id=article.id, deadline=d.deadline, precision=d.precision, role=d.role,
+        DeadlineStatement.__table__: [
+            dict(article_id=article_id, deadline=d.deadline, precision=d.precision, role=d.role,
                  bound=d.bound, scope=d.scope, sentence=d.sentence, offset=d.offset,
                  phrase=d.phrase, cue=d.cue, kind=d.kind, confidence=d.confidence,
                  basis=d.basis, approx=d.approx)
             for d in result.deadlines
         ],
-        StoryFinding: [
-            dict(article_id=article.id, kind=f.kind, status=f.status, subject=f.subject,
+        StoryFinding.__table__: [
+            dict(article_id=article_id, kind=f.kind, status=f.status, subject=f.subject,
                  sentence=f.sentence, offset=f.offset, confidence=f.confidence)
             for f in result.findings
         ],
     }
-    for model, values in rows.items():
+    for table, values in rows.items():
         if values:
-            session.execute(insert(model), values)
-    session.flush()
+            connection.execute(_INSERTS[table], values)
