@@ -1,5 +1,6 @@
-"""Storing through cached Core statements: the article the session holds after
-``pipeline.store`` is the one a fresh session reads back, attribute for attribute."""
+"""Storing through cached Core statements on the session's connection: what
+``pipeline.store`` wrote is, attribute for attribute, what the same session and a new
+one read back."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def _columns(article: Article) -> dict:
     return {attr.key: getattr(article, attr.key) for attr in inspect(Article).column_attrs}
 
 
-def test_the_stored_article_in_the_session_is_what_a_new_session_reads(database):
+def test_the_stored_article_reads_back_the_same_in_its_session_and_a_new_one(database):
     prepared = prepare(RECORD)
     with database.session() as session:
         saved = store(session, prepared, fetched_urls=("https://alt.example/hds",))

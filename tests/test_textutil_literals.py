@@ -7,7 +7,8 @@ from hdhwatch.textutil import required_literals, sentences_holding
 
 def test_required_literals_of_word_alternatives():
     pattern = re.compile(r"(?<![\w])(?:ecart(?:e|ent)|exclu(?:t|ent)|rules?\s+out)(?![\w])")
-    assert set(required_literals(pattern)) == {"ecarte", "exclu", "rule"}  # (?:e|ent): both open on "e"
+    # (?:e|ent): both open on "e"
+    assert set(required_literals(pattern)) == {"ecarte", "exclu", "rule"}
 
 
 def test_required_literals_skip_optional_parts():
@@ -22,8 +23,8 @@ def test_no_required_literal():
 
 
 def test_every_match_holds_a_literal():
-    pattern = re.compile(r"(?<![\w])(?:(?:a|ont)\s+(?:finalement\s+)?ete\s+(?:retenue?s?|choisie?s?)"
-                         r"|remport(?:e|ent)|wins?|won)(?![\w])")
+    pattern = re.compile(r"(?<![\w])(?:(?:a|ont)\s+(?:finalement\s+)?ete\s+"
+                         r"(?:retenue?s?|choisie?s?)|remport(?:e|ent)|wins?|won)(?![\w])")
     needles = required_literals(pattern)
     text = "Scaleway a ete retenu. OVH remporte le marche. Google won, then wins again."
     for m in pattern.finditer(text):

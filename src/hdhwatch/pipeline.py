@@ -34,7 +34,7 @@ from hdhwatch.extract import content_hash, parse_article
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification
 from hdhwatch.store.articles import SaveResult, save_article
-from hdhwatch.store.classifications import persist_classification
+from hdhwatch.store.classifications import persist_classification, persist_new_classification
 from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import Article, Event
 from hdhwatch.textutil import fold_fast
@@ -103,8 +103,7 @@ def store(
     result = save_article(session, prepared.article, prepared.content_hash,
                           fetched_urls=fetched_urls, source_id=source_id, run_id=run_id)
     if result.new:
-        persist_classification(session, session.get(Article, result.article_id),
-                               prepared.classification)
+        persist_new_classification(session, result.article_id, prepared.classification)
     return result
 
 

@@ -242,7 +242,8 @@ def _scan_sentences(original: str, folded: str, split: list[tuple[int, str]],
             i = bisect_right(starts, m.start()) - 1
             if i == last or i < 0 or m.end() > ends[i]:
                 continue
-            if anchor.capitals and original[m.start() : m.end()].upper() != original[m.start() : m.end()]:
+            written = original[m.start() : m.end()]
+            if anchor.capitals and written.upper() != written:
                 continue  # an acronym must be written in capitals; a later match may be
             hits[i].append(anchor)
             last = i
@@ -419,6 +420,7 @@ def _body(text: str, folded: str, anchors: _Anchors,
             _scan_sentences(text, folded, split, anchors.hdh),
             _scan_sentences(text, folded, split, anchors.weak_hdh),
             _scan_sentences(text, folded, split, anchors.hosting),
+            strict=True,
         )
     ]
     pair_points, topic_points = 0.0, 0.0

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from hdhwatch.config import SourceConfig
 from hdhwatch.records import Article as ArticleRecord
@@ -245,10 +245,7 @@ def save_article(
     source_id: int | None = None,
     run_id: int | None = None,
 ) -> SaveResult:
-    """Insert the article unless its canonical URL is stored; record every URL it was reached at.
-
-    A new article is also put in the session as if loaded, so that ``session.get`` (the
-    classification that follows) finds it without reading it back."""
+    """Insert the article unless its canonical URL is stored; record every URL it was reached at."""
     if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
         session.flush()
     connection = session.connection()
@@ -279,35 +276,11 @@ def save_article(
         )
         inserted = connection.execute(sql.insert_article, values).scalar()
         new = inserted is not None
-        if new:
-            _as_loaded(session, inserted, values)
         existing = inserted or connection.execute(sql.by_url, {"h": key}).scalar_one()
     urls = [dict(url=url, url_hash=url_hash(url), article_id=existing)
             for url in dict.fromkeys((article.url, *fetched_urls))]
     connection.execute(sql.insert_urls, urls[0] if len(urls) == 1 else urls)
     return SaveResult(article_id=existing, new=new, duplicate_of=duplicate_of if new else None)
-
-
-def _as_loaded(session: Session, article_id: int, values: dict) -> None:
-    """Put the article just inserted in the session's identity map, its attributes as a
-    query would load them (datetimes in UTC, nothing classified yet)."""
-    identity = session.identity_key(Article, article_id)
-    if identity in session.identity_map:  # an id used before, in this session: reload it
-        session.expire(session.identity_map[identity])
-        return
-    loaded = dict(values, id=article_id, relevant=None, relevance_score=None,
-                  relevance_reasons=None, classified_at=None, classifier_version=None)
-    for name in ("published_at", "updated_at", "fetched_at"):
-        if loaded[name] is not None:
-            loaded[name] = loaded[name].astimezone(UTC)
-    # As a query builds it: the attributes set straight, without the constructor's events.
-    row = Article.__mapper__.class_manager.new_instance()
-    row.__dict__.update(loaded)
-    make_transient_to_detached(row)
-    session.add(row)
-    # The identity map holds clean objects weakly: keep the last one saved alive for the
-    # ``session.get`` that follows.
-    session.info["hdhwatch.saved_article"] = row
 
 
 def last_run_times(session: Session) -> dict[str, datetime]:

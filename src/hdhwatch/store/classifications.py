@@ -38,11 +38,9 @@ _CLASSIFIED = (
 def persist_classification(session: Session, article: Article, result: Classification) -> None:
     """Replace what was stored about this article with ``result`` (idempotent).
 
-    Rows go in as one multi-row insert per table: a crawl persists every new
-    article's classification in its write transaction. An article never
-    classified has nothing to delete. The statements run on the session's
-    connection, compiled once: the article's new values are set on it as loaded
-    (nothing left for the ORM to flush).
+    An article never classified has nothing to delete. The statements run on the
+    session's connection, compiled once; the article's new values are set on it as
+    loaded (nothing left for the ORM to flush).
     """
     if article.classified_at is not None:
         for model in (ProviderMention, FrameMention, EventArticle, DeadlineStatement,
@@ -50,7 +48,23 @@ def persist_classification(session: Session, article: Article, result: Classific
             session.execute(delete(model).where(model.article_id == article.id))
         session.expire(article, ["providers", "frames", "dates", "deadlines", "findings"])
     session.flush()  # what else is pending goes in too, as it did after the rows
-    article_id = article.id
+    classified = _write(session.connection(), article.id, result)
+    for name, value in classified.items():
+        set_committed_value(article, name, value)
+
+
+def persist_new_classification(session: Session, article_id: int, result: Classification) -> None:
+    """The classification of an article ``save_article`` has just inserted (nothing is
+    stored about it yet), without loading the article: what a crawl does for every new
+    page, in its write transaction."""
+    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
+        session.flush()
+    _write(session.connection(), article_id, result)
+
+
+def _write(connection, article_id: int, result: Classification) -> dict:
+    """The article's classification columns and its rows, one multi-row insert per table;
+    returns the columns' new values."""
     classified = dict(
         relevant=result.relevance.relevant,
         relevance_score=result.relevance.score,
@@ -58,10 +72,7 @@ def persist_classification(session: Session, article: Article, result: Classific
         classified_at=utcnow(),
         classifier_version=result.version,
     )
-    connection = session.connection()
     connection.execute(_CLASSIFIED, dict(classified, article_id=article_id))
-    for name, value in classified.items():
-        set_committed_value(article, name, value)
     rows = {
         ProviderMention.__table__: [
             dict(article_id=article_id, provider=p.name, count=p.count, sentence=p.sentence,
@@ -89,3 +100,4 @@ def persist_classification(session: Session, article: Article, result: Classific
     for table, values in rows.items():
         if values:
             connection.execute(_INSERTS[table], values)
+    return classified
