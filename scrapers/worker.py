@@ -131,5 +131,7 @@ class WorkerSpider(FeedSpider, NewsSitemapSpider, ListingSpider):
         if self._poller.running:
             self._poller.stop()
         self.workers.close()
-        self.session.close()  # what it crawled since the queue was last quiet: finished
+        # Runs still open when the queue is not quiet (stopped by SIGTERM or Ctrl-C): the
+        # other workers, or the next, finish their sources.
+        self.session.close("finished" if reason == "finished" else "interrupted")
         self.in_flight.leave()

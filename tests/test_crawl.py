@@ -213,6 +213,27 @@ def slow_feed_crawl(site_root, make_settings, delay: float, *args: str, **popen)
             proc.wait()
 
 
+def test_a_crawl_stopped_by_sigterm_is_recorded_interrupted_and_the_next_ends_it(
+    site_root, make_settings
+):
+    with slow_feed_crawl(site_root, make_settings, 0.5, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True) as (settings, proc):
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+        # Scrapy ends the downloads it started (here, perhaps all of the feed's)
+        stored_before = counts(settings)["articles"]
+        db = open_database(settings.database_url)
+        with db.session() as session:
+            [run] = session.scalars(select(CrawlRun))
+        db.close()
+        assert proc.returncode == 0, output[-2000:]
+        assert run.status == "interrupted" and run.finished_at is not None, output[-2000:]
+        summaries = run_crawl(settings)
+    assert summaries[0].status == "finished"
+    final = counts(settings)
+    assert final["articles"] == final["distinct"] == stored_before + summaries[0].new_articles
+
+
 def test_a_crawl_killed_midway_then_rerun_stores_every_article_once(site_root, make_settings):
     with slow_feed_crawl(site_root, make_settings, 0.5, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL) as (settings, proc):

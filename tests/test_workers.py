@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from hdhwatch.demo import DEMO_ROOT
 from hdhwatch.demo.sitesrv import Rule, SiteServer
 from hdhwatch.store.db import open_database
-from hdhwatch.store.models import Article
+from hdhwatch.store.models import Article, CrawlRun
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -166,3 +166,35 @@ def test_a_retry_after_met_by_one_worker_holds_the_others(
     # after it) until the Retry-After had passed; nor did the worker that met it.
     assert [r.path for r in site.requests if t + 1.0 < r.time < t + wait - 0.3] == []
     assert any(r.path == throttled and r.status == 200 for r in site.requests if r.time > t)
+
+
+def test_a_worker_stopped_by_sigterm_hands_its_work_back(
+    tmp_path, pg_url, redis_url, redis_prefix
+):
+    """``systemctl stop``: the worker finishes what it fetched, puts back what it held, and
+    records its runs as interrupted (another worker finishes the batch), not finished."""
+    rules = {path: Rule(delay=0.4) for path in ARTICLES}
+    client = redis.Redis.from_url(redis_url)
+    with SiteServer(DEMO_ROOT, rules=rules) as site:
+        env = environment(tmp_path, site, pg_url, redis_url, redis_prefix)
+        assert subprocess.run([HDHWATCH, "enqueue"], env=env).returncode == 0
+        stopped = start_worker(env, tmp_path / "stopped.log")
+        stopped_id = worker_id(client, redis_prefix, stopped.pid)
+        deadline = time.monotonic() + 120
+        while sum(article_fetches(site).values()) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stopped.send_signal(signal.SIGTERM)
+        assert stopped.wait(timeout=60) == 0, (tmp_path / "stopped.log").read_text()[-3000:]
+        assert client.llen(f"{redis_prefix}:inflight:{stopped_id}") == 0
+        assert client.llen(f"{redis_prefix}:requests") > 0, "the batch was not over"
+        db = open_database(pg_url, migrate=False)
+        with db.session() as session:
+            statuses = {r.status for r in session.scalars(
+                select(CrawlRun).where(CrawlRun.pid == stopped.pid))}
+        db.close()
+        assert statuses == {"interrupted"}, (tmp_path / "stopped.log").read_text()[-3000:]
+        survivor = start_worker(env, tmp_path / "survivor.log")
+        assert survivor.wait(timeout=180) == 0, (tmp_path / "survivor.log").read_text()[-3000:]
+    client.close()
+    assert stored(pg_url) == (ON_TOPIC_DEMO_ARTICLES, ON_TOPIC_DEMO_ARTICLES)
+    assert set(article_fetches(site)) == set(ARTICLES)

@@ -68,7 +68,8 @@ class SourceSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         if self._own_workers:
             self.workers.close()
-        self.session.close()
+        # stopped by SIGTERM or Ctrl-C ("shutdown"): its sources are not done
+        self.session.close("finished" if reason == "finished" else "interrupted")
         for name, counts in self.session.counts.items():
             errors = ", ".join(f"{k} {v}" for k, v in sorted(counts.errors.items())) or "none"
             print(

@@ -89,16 +89,20 @@ class CrawlSession:
                     self._run_ids[name] = store.start_run(session, source, os.getpid()).id
             return self._run_ids[name]
 
-    def finish_runs(self) -> list[str]:
-        """Record the runs so far as finished, with their validators, and start afresh:
-        the next page of a source opens a new run. The names of the sources finished."""
+    def finish_runs(self, status: str = "finished") -> list[str]:
+        """Record the runs so far as ended (``finished``, or ``interrupted``: stopped before
+        their sources were done), finished ones with their validators, and start afresh:
+        the next page of a source opens a new run. The names of the sources ended."""
         assert self.db is not None
         with self.db.session() as session:
             for name, run_id in self._run_ids.items():
-                store.save_counts(session, run_id, self.counts[name], finished=True)
+                store.save_counts(session, run_id, self.counts[name], finished=True,
+                                  status=status)
             # Validators only once the feed's articles are all handled: a crawl
-            # killed earlier, or whose article fetches failed, must refetch the feed.
-            for (name, url), (etag, modified) in self._validators.items():
+            # stopped or killed earlier, or whose article fetches failed, must refetch
+            # the feed.
+            validators = self._validators.items() if status == "finished" else ()
+            for (name, url), (etag, modified) in validators:
                 if set(self.counts[name].errors) <= LINK_ERRORS:
                     store.set_validators(session, self._source_ids[name], url, etag, modified,
                                          self.terms_version)
@@ -110,10 +114,10 @@ class CrawlSession:
             self.counts = {name: store.RunCounts() for name in self.sources}
         return finished
 
-    def close(self) -> None:
+    def close(self, status: str = "finished") -> None:
         if self.db is None:
             return
-        self.finish_runs()
+        self.finish_runs(status)
         # The timeline is not moved here: each spider closes on its own, and a move
         # announced from one spider's partial view would be announced again, corrected,
         # when the next closes. ``run.run_crawl`` moves it once, after the whole crawl.

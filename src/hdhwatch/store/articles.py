@@ -113,7 +113,11 @@ class RunCounts:
         self.last_error = f"{kind}: {message}"[:2000]
 
 
-def save_counts(session: Session, run_id: int, counts: RunCounts, *, finished: bool) -> None:
+def save_counts(
+    session: Session, run_id: int, counts: RunCounts, *, finished: bool, status: str = "finished"
+) -> None:
+    """Save a run's counters; ``finished``: it ended, with ``status`` (finished, or
+    interrupted when its process was stopped before its sources were done)."""
     values = dict(
         pages_fetched=counts.pages_fetched,
         new_articles=counts.new_articles,
@@ -123,7 +127,7 @@ def save_counts(session: Session, run_id: int, counts: RunCounts, *, finished: b
         last_error=counts.last_error,
     )
     if finished:
-        values.update(status="finished", finished_at=utcnow())
+        values.update(status=status, finished_at=utcnow())
     session.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
 
 
