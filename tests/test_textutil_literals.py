@@ -35,3 +35,14 @@ def test_sentences_holding():
     starts, ends = [0, 11, 21], [10, 20, 42]
     assert sentences_holding(text, starts, ends, ("marche", "cnil")) == {0, 2}
     assert sentences_holding(text, starts, ends, ("absent",)) == set()
+
+
+def test_word_pattern_literal_prefilter_keeps_matches():
+    from hdhwatch.textutil import WordPattern
+
+    wp = WordPattern(r"microsoft[ \-]{0,2}azures?|ms azure")
+    for text in ("", "rien ici", "le cloud microsoft azure et ms azure", "microsoftazures x",
+                 "xmicrosoft azure", "azure seul"):
+        assert [m.span() for m in wp.finditer(text)] == [
+            m.span() for m in wp.pattern.finditer(text)]
+        assert (wp.search(text) is None) == (wp.pattern.search(text) is None)

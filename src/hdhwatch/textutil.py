@@ -194,8 +194,18 @@ class WordPattern:
         self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         self._scan = re.compile(rf"(?:{body})(?!\w)")
         self._body = re.compile(body)
+        # Every match of ``body`` (so of the pattern) holds one of these strings: a text
+        # holding none of them (``in`` is far faster than a regex scan) holds no match.
+        self._needles = required_literals(self._body)
+
+    def _absent(self, text: str) -> bool:
+        """Whether ``text`` surely holds no match of ``body`` (a literal it needs is missing)."""
+        needles = self._needles
+        return needles is not None and not any(n in text for n in needles)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._absent(text):
+            return
         pos = 0
         while (candidate := self._scan.search(text, pos)) is not None:
             match = self.pattern.match(text, candidate.start())
@@ -207,6 +217,8 @@ class WordPattern:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match of ``finditer``, or ``None``."""
+        if self._absent(text):
+            return None
         pos = 0
         while (candidate := self._scan.search(text, pos)) is not None:
             match = self.pattern.match(text, candidate.start())
@@ -222,7 +234,7 @@ class WordPattern:
         ``body`` has no look-around or anchor of its own: one test on a whole
         article spares scanning each of its sentences.
         """
-        return self._body.search(text) is not None
+        return not self._absent(text) and self._body.search(text) is not None
 
 
 class Document:
