@@ -46,3 +46,13 @@ def test_word_pattern_literal_prefilter_keeps_matches():
         assert [m.span() for m in wp.finditer(text)] == [
             m.span() for m in wp.pattern.finditer(text)]
         assert (wp.search(text) is None) == (wp.pattern.search(text) is None)
+
+
+def test_boundaries_match_finditer():
+    from hdhwatch.textutil import _BOUNDARY, _boundaries
+
+    for text in ("", "a.\n\nb", "x. Y", "!!  A", "\n\n\n\nA. B", "...  «A", "a.\n \nB.",
+                 "Fin.» Début… Suite ? (Oui) ! 3 mois.\n\n\nM. Dupont. Etc. 42",
+                 ".\n\n.", "a !\n\nB"):
+        assert [m.span() for m in _boundaries(text)] == [
+            m.span() for m in _BOUNDARY.finditer(text)]
