@@ -447,3 +447,17 @@ def test_a_passing_comparison_with_the_hdh_stays_irrelevant() -> None:
             "Health Data Hub national, hébergé chez Microsoft.")
     assert not classified_relevant("Un CHU confie ses données de santé à un cloud français",
                                    text)
+
+
+def test_start_of_folds_a_prefix_only_when_exact():
+    import random
+
+    from hdhwatch.classify.relevance import _start_of
+    from hdhwatch.textutil import fold_fast
+
+    rng = random.Random(1)
+    alphabet = ["a", "É", ".", "…", " ", "\n", "b", "\u00a0"]
+    for _ in range(20000):
+        x = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        n = rng.randint(0, 10)
+        assert _start_of(x, n) == " ".join(fold_fast(x).split()).rstrip(".… ")[:n]

@@ -36,3 +36,24 @@ def test_sentences_holding():
     starts, ends = [0, 11, 21], [10, 20, 42]
     assert sentences_holding(text, starts, ends, ("marche", "cnil")) == {0, 2}
     assert sentences_holding(text, starts, ends, ("absent",)) == set()
+
+
+def test_word_pattern_literal_prefilter_keeps_matches():
+    from hdhwatch.textutil import WordPattern
+
+    wp = WordPattern(r"microsoft[ \-]{0,2}azures?|ms azure")
+    for text in ("", "rien ici", "le cloud microsoft azure et ms azure", "microsoftazures x",
+                 "xmicrosoft azure", "azure seul"):
+        assert [m.span() for m in wp.finditer(text)] == [
+            m.span() for m in wp.pattern.finditer(text)]
+        assert (wp.search(text) is None) == (wp.pattern.search(text) is None)
+
+
+def test_boundaries_match_finditer():
+    from hdhwatch.textutil import _BOUNDARY, _boundaries
+
+    for text in ("", "a.\n\nb", "x. Y", "!!  A", "\n\n\n\nA. B", "...  «A", "a.\n \nB.",
+                 "Fin.» Début… Suite ? (Oui) ! 3 mois.\n\n\nM. Dupont. Etc. 42",
+                 ".\n\n.", "a !\n\nB"):
+        assert [m.span() for m in _boundaries(text)] == [
+            m.span() for m in _BOUNDARY.finditer(text)]

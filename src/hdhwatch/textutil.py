@@ -64,6 +64,27 @@ _ABBREVIATIONS = (
 _BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]?\s+(?=[«\"(\[]?\s?[A-ZÀ-ÖØ-Þ0-9«\"(\[])|\n\s*\n")
 
 
+# Where a _BOUNDARY match may start: just after a sentence-ending mark, or at a newline.
+_BOUNDARY_MARK = re.compile(r"[.!?…]|\n")
+
+
+def _boundaries(text: str) -> Iterator[re.Match[str]]:
+    """``_BOUNDARY.finditer(text)``, tried only where a match may start.
+
+    ``_BOUNDARY`` opens on a look-behind, so ``re`` tries it at every position; its
+    first branch can only start right after . ! ? …, its second only at a newline.
+    Trying it at those positions in ascending order, from the end of the last match
+    (matches are never empty), yields exactly ``finditer``'s matches (the look-behind
+    sees the text before ``pos``).
+    """
+    end = 0
+    for mark in _BOUNDARY_MARK.finditer(text):
+        pos = mark.start() if mark.group() == "\n" else mark.end()
+        if pos >= end and (match := _BOUNDARY.match(text, pos)) is not None:
+            yield match
+            end = match.end()
+
+
 def sentences(text: str) -> list[tuple[int, str]]:
     """Split text into ``(offset, sentence)`` pairs; offsets index ``text``.
 
@@ -71,7 +92,7 @@ def sentences(text: str) -> list[tuple[int, str]]:
     """
     result: list[tuple[int, str]] = []
     start = 0
-    for match in _BOUNDARY.finditer(text):
+    for match in _boundaries(text):
         end = match.start()
         chunk = text[start:end]
         tail = chunk.rstrip()
@@ -194,8 +215,22 @@ class WordPattern:
         self.pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         self._scan = re.compile(rf"(?:{body})(?!\w)")
         self._body = re.compile(body)
+        # Every match of ``body`` (so of the pattern) holds one of these strings: a text
+        # holding none of them (``in`` is far faster than a regex scan) holds no match.
+        self._needles = required_literals(self._body)
+
+    def _absent(self, text: str) -> bool:
+        """Whether ``text`` surely holds no match of ``body`` (a literal it needs is missing)."""
+        needles = self._needles
+        if needles is None:
+            return False
+        if len(needles) == 1:  # the usual case, without a generator
+            return needles[0] not in text
+        return not any(n in text for n in needles)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._absent(text):
+            return
         pos = 0
         while (candidate := self._scan.search(text, pos)) is not None:
             match = self.pattern.match(text, candidate.start())
@@ -207,6 +242,8 @@ class WordPattern:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match of ``finditer``, or ``None``."""
+        if self._absent(text):
+            return None
         pos = 0
         while (candidate := self._scan.search(text, pos)) is not None:
             match = self.pattern.match(text, candidate.start())
@@ -222,7 +259,7 @@ class WordPattern:
         ``body`` has no look-around or anchor of its own: one test on a whole
         article spares scanning each of its sentences.
         """
-        return self._body.search(text) is not None
+        return not self._absent(text) and self._body.search(text) is not None
 
 
 class Document:

@@ -319,8 +319,19 @@ def _title_from_text(text: str) -> tuple[str, str]:
 
 
 def _same_start(a: str, b: str, n: int = 80) -> bool:
-    a, b = (" ".join(fold_fast(x).split()).rstrip(".… ")[:n] for x in (a, b))
+    a, b = (_start_of(x, n) for x in (a, b))
     return bool(a) and b.startswith(a)
+
+
+def _start_of(x: str, n: int) -> str:
+    """``" ".join(fold_fast(x).split()).rstrip(".… ")[:n]``, folding only a prefix of ``x``
+    when that settles it (a paragraph can be long). Folding is per character and
+    the join of a prefix's words is a prefix of the whole's join; once that join has a
+    character other than ". … " past ``n``, the strip cannot reach the first ``n``."""
+    head = " ".join(fold_fast(x[:4 * n]).split())
+    if len(head) > n and head[n:].rstrip(".… "):
+        return head[:n]
+    return " ".join(fold_fast(x).split()).rstrip(".… ")[:n]
 
 
 def assess_relevance(

@@ -161,6 +161,33 @@ _FRAME_NEEDLES = _needles(_FRAME)
 _CERTIFICATION_NEEDLES = _needles(*(p for _, p in _CERTIFICATION))
 
 
+def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A plain alternation of the literals one of which every match of ``pattern`` holds
+    (None when unknown). Where it finds none inside a window, ``pattern`` has no match
+    there either; and it is scanned several times faster than ``pattern``, which opens on
+    a look-behind and so is tried at every position."""
+    literals = required_literals(pattern)
+    if literals is None:
+        return None
+    return re.compile("|".join(re.escape(n) for n in sorted(literals, key=lambda n: (-len(n), n))))
+
+
+def _may_match(gate: re.Pattern[str] | None, folded: str, start: int, end: int) -> bool:
+    """False only when ``gate``'s pattern surely has no match inside ``folded[start:end]``."""
+    return gate is None or gate.search(folded, start, end) is not None
+
+
+_PROVIDER_GATED = tuple((status, side, pattern, _gate(pattern))
+                        for status, side, pattern in _PROVIDER)
+_LEGAL_GATED = tuple((authority, pattern, _gate(pattern)) for authority, pattern in _LEGAL)
+_CERTIFICATION_GATED = tuple((status, pattern, _gate(pattern))
+                             for status, pattern in _CERTIFICATION)
+_FRAME_GATE = _gate(_FRAME)
+_TENDER_NOUN_GATE = _gate(_TENDER_NOUN)
+_HYPOTHETICAL_GATE = _gate(_HYPOTHETICAL)
+_HDH_GATE = _gate(_HDH)
+
+
 def _finding_sentences(folded: str, split: list[tuple[int, str]]) -> set[int] | None:
     """The indexes of the sentences that may make a finding (None: any may)."""
     if _FINDING_NEEDLES is None or _FRAME_NEEDLES is None or _CERTIFICATION_NEEDLES is None:
@@ -193,9 +220,11 @@ def find_findings(text: str, published: date | None,
         end = start + len(sentence)
         if _retold(folded, start, end, published):
             continue
-        if _HYPOTHETICAL.search(folded, start, end):
+        if _may_match(_HYPOTHETICAL_GATE, folded, start, end) and \
+                _HYPOTHETICAL.search(folded, start, end):
             continue  # "pourrait être retenu", "si un appel d'offres serait lancé"
-        sure = "high" if headline_hdh or _HDH.search(folded, start, end) else "medium"
+        sure = "high" if headline_hdh or (_may_match(_HDH_GATE, folded, start, end) and
+                                          _HDH.search(folded, start, end)) else "medium"
         in_sentence = [(s, e, n) for s, e, n in providers if start <= s < end]
         for kind, status, subject in _sentence_findings(folded, start, end, in_sentence):
             found.setdefault((kind, status, subject),
@@ -220,7 +249,10 @@ def _sentence_findings(folded: str, start: int, end: int,
                        providers: list[tuple[int, int, str]]) -> list[tuple[str, str, str]]:
     out: list[tuple[str, str, str]] = []
     taken: set[str] = set()
-    for status, side, pattern in _PROVIDER:
+    # each regex runs only where its gate finds a literal its matches need (see _gate)
+    for status, side, pattern, gate in _PROVIDER_GATED:
+        if not _may_match(gate, folded, start, end):
+            continue
         for m in pattern.finditer(folded, start, end):
             if status == "selected" and _NEGATION.search(folded, max(start, m.start() - 12),
                                                           m.start()):
@@ -231,10 +263,12 @@ def _sentence_findings(folded: str, start: int, end: int,
                 if provider not in taken:
                     taken.add(provider)
                     out.append(("provider", status_here, provider))
-    frame = _FRAME.search(folded, start, end)
+    frame = _FRAME.search(folded, start, end) if providers and _may_match(
+        _FRAME_GATE, folded, start, end) else None
     if frame is not None and providers:
-        for status, pattern in _CERTIFICATION:
-            m = pattern.search(folded, start, end)
+        for status, pattern, gate in _CERTIFICATION_GATED:
+            m = pattern.search(folded, start, end) if _may_match(
+                gate, folded, start, end) else None
             if m is None:
                 continue
             if status == "obtained" and _NEGATION.search(folded, max(start, m.start() - 40),
@@ -244,14 +278,17 @@ def _sentence_findings(folded: str, start: int, end: int,
                     _listed(folded, providers, m.start(), m.end(), "after"):
                 out.append(("certification", status, provider))
             break
-    for authority, name_pattern in _LEGAL:
+    for authority, name_pattern, gate in _LEGAL_GATED:
+        if not _may_match(gate, folded, start, end):
+            continue
         for name in name_pattern.finditer(folded, start, end):
             between = _RULING.search(folded, name.end(), min(end, name.end() + 35))
             if between and not re.search(r"[,;:()]", folded[name.end():between.start()]) \
                     and not _NEGATION.search(folded, name.end(), between.start()):
                 out.append(("legal", "ruling", authority))
                 break
-    noun = _TENDER_NOUN.search(folded, start, end)
+    noun = _TENDER_NOUN.search(folded, start, end) if _may_match(
+        _TENDER_NOUN_GATE, folded, start, end) else None
     if noun is not None:
         for status, pattern in _TENDER:
             m = pattern.search(folded, max(start, noun.start() - 60), min(end, noun.end() + 60))
