@@ -277,7 +277,7 @@ class StageTimer:
         ("watch terms", "hdhwatch.pipeline", "matches_watch_terms"),
         ("store (save_article)", "hdhwatch.pipeline", "save_article"),
         ("classify", "hdhwatch.pipeline", "classify"),
-        ("persist classification", "hdhwatch.pipeline", "persist_classification"),
+        ("persist classification", "hdhwatch.pipeline", "persist_new_classification"),
     )
 
     def __init__(self) -> None:
