@@ -31,6 +31,7 @@ ARTICLES = sorted(
     "/" + p.relative_to(DEMO_ROOT).as_posix() for p in DEMO_ROOT.glob("*/articles/*.html")
 )
 ON_TOPIC_DEMO_ARTICLES = 25  # of 31: six are off-topic and dropped
+SLOW_ARTICLES = {path: Rule(delay=0.4) for path in ARTICLES}  # workers stopped mid-way
 IDLE_EXIT = "3"
 
 
@@ -75,6 +76,13 @@ def article_fetches(site: SiteServer) -> Counter:
     return Counter(r.path for r in site.requests if "/articles/" in r.path)
 
 
+def wait_for_fetches(site: SiteServer, count: int) -> None:
+    """Until the site has answered ``count`` article requests (at most two minutes)."""
+    deadline = time.monotonic() + 120
+    while sum(article_fetches(site).values()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def worker_id(client, prefix: str, pid: int) -> str:
     for _ in range(100):
         for member in client.smembers(f"{prefix}:workers"):
@@ -105,17 +113,14 @@ def test_two_workers_store_every_article_once_and_fetch_no_page_twice(
 
 def test_a_worker_killed_mid_way_loses_nothing(tmp_path, pg_url, redis_url, redis_prefix):
     # Slow article pages: the kill lands while both workers hold some in flight.
-    rules = {path: Rule(delay=0.4) for path in ARTICLES}
     client = redis.Redis.from_url(redis_url)
-    with SiteServer(DEMO_ROOT, rules=rules) as site:
+    with SiteServer(DEMO_ROOT, rules=SLOW_ARTICLES) as site:
         env = environment(tmp_path, site, pg_url, redis_url, redis_prefix)
         assert subprocess.run([HDHWATCH, "enqueue"], env=env).returncode == 0
         victim = start_worker(env, tmp_path / "victim.log")
         survivor = start_worker(env, tmp_path / "survivor.log")
         victim_id = worker_id(client, redis_prefix, victim.pid)
-        deadline = time.monotonic() + 120
-        while sum(article_fetches(site).values()) < 8 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_fetches(site, 8)
         victim.send_signal(signal.SIGKILL)
         victim.wait()
         # What it held when killed: popped, perhaps fetched, not stored.
@@ -173,16 +178,13 @@ def test_a_worker_stopped_by_sigterm_hands_its_work_back(
 ):
     """``systemctl stop``: the worker finishes what it fetched, puts back what it held, and
     records its runs as interrupted (another worker finishes the batch), not finished."""
-    rules = {path: Rule(delay=0.4) for path in ARTICLES}
     client = redis.Redis.from_url(redis_url)
-    with SiteServer(DEMO_ROOT, rules=rules) as site:
+    with SiteServer(DEMO_ROOT, rules=SLOW_ARTICLES) as site:
         env = environment(tmp_path, site, pg_url, redis_url, redis_prefix)
         assert subprocess.run([HDHWATCH, "enqueue"], env=env).returncode == 0
         stopped = start_worker(env, tmp_path / "stopped.log")
         stopped_id = worker_id(client, redis_prefix, stopped.pid)
-        deadline = time.monotonic() + 120
-        while sum(article_fetches(site).values()) < 6 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_fetches(site, 6)
         stopped.send_signal(signal.SIGTERM)
         assert stopped.wait(timeout=60) == 0, (tmp_path / "stopped.log").read_text()[-3000:]
         assert client.llen(f"{redis_prefix}:inflight:{stopped_id}") == 0
