@@ -621,3 +621,14 @@ def test_content_hash_ignores_case_punctuation_and_spacing_but_not_words():
     assert re.fullmatch(r"[0-9a-f]{64}", content_hash(base))
     assert content_hash(base) == content_hash(variant)
     assert content_hash(base) != content_hash(other)
+
+
+def test_a_failing_metadata_fallback_is_logged_and_the_page_kept(monkeypatch, caplog):
+    def explode(*args, **kwargs):
+        raise RuntimeError("htmldate exploded")
+
+    monkeypatch.setattr("hdhwatch.extract.article.extract_metadata", explode)
+    with caplog.at_level(logging.WARNING, logger="hdhwatch.extract.article"):
+        article = parse_article(read("article_no_date.html"), FORUM_URL)  # needs the fallback
+    assert article.published is None and article.text
+    assert "htmldate exploded" in caplog.text and FORUM_URL in caplog.text

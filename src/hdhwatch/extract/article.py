@@ -43,6 +43,8 @@ from hdhwatch.errors import EmptyBody, ExtractionError, NotHtml, PageTooLarge
 from hdhwatch.records import Article
 from hdhwatch.textutil import fold
 
+_log = logging.getLogger(__name__)
+
 PARIS = ZoneInfo("Europe/Paris")
 MIN_BODY_CHARS = 200  # below this the body is boilerplate or a paywall stub...
 MIN_LEAD_CHARS = 100  # ...unless the chapô alone says enough (paywalled articles)
@@ -992,7 +994,8 @@ def _trafilatura_metadata(tree: Any, url: str, *, fast: bool) -> Any:
     try:
         with _trafilatura_log():
             return extract_metadata(tree, url, dict(_DATE_PARAMS), fast, None)
-    except Exception:  # trafilatura's internals raise anything: no fallback metadata
+    except Exception as exc:  # trafilatura's internals raise anything: no fallback metadata
+        _log.warning("%s: trafilatura's metadata failed, no fallback for it: %r", url, exc)
         return Document()
 
 

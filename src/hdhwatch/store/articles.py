@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -230,14 +231,9 @@ class _ArticleStatements:
         )
 
 
-_STATEMENTS: dict[str, _ArticleStatements] = {}
-
-
+@cache
 def _statements(dialect: str) -> _ArticleStatements:
-    statements = _STATEMENTS.get(dialect)
-    if statements is None:
-        statements = _STATEMENTS[dialect] = _ArticleStatements(dialect)
-    return statements
+    return _ArticleStatements(dialect)
 
 
 def save_article(
