@@ -273,10 +273,10 @@ class StageTimer:
     functions it calls where it looks them up (restored by :meth:`restore`)."""
 
     STAGES = (
-        ("extract (parse_article)", "hdhwatch.pipeline", "parse_article"),
-        ("watch terms", "hdhwatch.pipeline", "matches_watch_terms"),
+        ("extract (parse_article)", "hdhwatch.prepare", "parse_article"),
+        ("watch terms", "hdhwatch.prepare", "matches_watch_terms"),
         ("store (save_article)", "hdhwatch.pipeline", "save_article"),
-        ("classify", "hdhwatch.pipeline", "classify"),
+        ("classify", "hdhwatch.prepare", "classify"),
         ("persist classification", "hdhwatch.pipeline", "persist_new_classification"),
     )
 

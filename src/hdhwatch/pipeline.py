@@ -1,8 +1,9 @@
 """The pipeline, one page at a time: extract → keep or drop → classify → store → detect.
 
-``prepare`` is the pure part (no database, no network): a fetched page or a corpus
-line becomes an article, is dropped when it names no watch term, and is classified.
-It is the costly part, so a crawl may run it in worker processes. ``store`` writes a
+``prepare`` is the pure part (no database, no network; ``hdhwatch.prepare``): a
+fetched page or a corpus line becomes an article, is dropped when it names no watch
+term, and is classified. It is the costly part, so a crawl may run it in worker
+processes, which import that module alone. ``store`` writes a
 prepared article and its classification in the caller's transaction, and ``process``
 is the two together. The crawl, ``hdhwatch eval`` and the benchmarks all go through
 them. ``advance_timeline`` then runs the event detectors over what is stored (once per
@@ -14,11 +15,8 @@ cause commit with the events. The crawl reaches the mail channels only through h
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,71 +25,19 @@ from hdhwatch.channels.notify import cancel_stale_alerts, enqueue_alerts
 from hdhwatch.classify import classify
 from hdhwatch.classify.providers import ProviderCatalog
 from hdhwatch.config import Settings
-from hdhwatch.errors import OffTopic
 from hdhwatch.events import detect
 from hdhwatch.events.timeline import MOVE
-from hdhwatch.extract import content_hash, parse_article
+from hdhwatch.prepare import Prepared, matches_watch_terms, prepare, terms_version
 from hdhwatch.records import Article as ArticleRecord
 from hdhwatch.records import Classification
 from hdhwatch.store.articles import SaveResult, save_article
 from hdhwatch.store.classifications import persist_classification, persist_new_classification
-from hdhwatch.store.db import utcnow
 from hdhwatch.store.models import Article, Event
-from hdhwatch.textutil import fold_fast
 
-
-@dataclass(frozen=True)
-class Prepared:
-    """An article ready to store: extracted (or read from a corpus) and classified."""
-
-    article: ArticleRecord
-    classification: Classification
-    content_hash: str
-
-
-def matches_watch_terms(article: ArticleRecord, terms: Sequence[str]) -> str | None:
-    """The first watch term found in title, lead, description or body (accent- and
-    case-insensitive, whole words), or None."""
-    haystack = fold_fast(
-        " \n ".join(filter(None, [article.title, article.lead, article.description, article.text]))
-    )
-    for term in terms:
-        needle = fold_fast(term)
-        # The substring test first: a pattern opening on a look-behind makes `re` try
-        # every position of the text (~0.1 ms a term on an 800-word article).
-        if needle in haystack and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack):
-            return term
-    return None
-
-
-def terms_version(terms: Sequence[str]) -> str:
-    """A short fingerprint of the watch terms as ``matches_watch_terms`` reads them
-    (folded, order and repeats aside): a page dropped under one version may be kept
-    under another."""
-    folded = sorted({fold_fast(term) for term in terms})
-    return hashlib.sha256("\n".join(folded).encode("utf-8")).hexdigest()[:16]
-
-
-def prepare(
-    page: bytes | str | ArticleRecord, url: str | None = None, *,
-    catalog: ProviderCatalog | None = None, watch_terms: Sequence[str] = (),
-    max_bytes: int | None = None, today: date | None = None,
-) -> Prepared:
-    """Extract (unless given an article already), keep or drop, classify. Pure.
-
-    Raises ``ExtractionError`` (with its reason) for a page that is not an article, and
-    ``OffTopic`` for one that names none of ``watch_terms``. ``today`` anchors relative
-    dates when the article has no publication date (the day it was fetched).
-    """
-    if isinstance(page, ArticleRecord):
-        article = page
-    else:
-        kwargs = {"max_bytes": max_bytes} if max_bytes is not None else {}
-        article = parse_article(page, url or "", **kwargs)
-    if watch_terms and not matches_watch_terms(article, watch_terms):
-        raise OffTopic(f"{article.url}: names none of the watch terms")
-    result = classify(article, catalog, today=today or utcnow().date())
-    return Prepared(article, result, content_hash(article))
+__all__ = [  # the pure half, from hdhwatch.prepare, with the rest
+    "Prepared", "advance_timeline", "analyse_article", "matches_watch_terms", "prepare",
+    "process", "reclassify_all", "shift_alerts", "store", "terms_version",
+]
 
 
 def store(
