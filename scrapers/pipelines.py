@@ -3,7 +3,7 @@
 With one worker, the crawl's writer thread prepares and stores each page. With
 more, pages go in batches to the worker processes, and each prepared page comes
 back to the writer thread, which stores it (``hdhwatch.crawl.workers``). The
-reactor only queues pages and fires their Deferreds.
+reactor only queues pages and awaits their outcomes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
@@ -32,7 +33,7 @@ class StorePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item):
         spider = self.crawler.spider
         workers = spider.workers
         if workers.pool is None:
@@ -46,8 +47,10 @@ class StorePipeline:
                 from twisted.internet import reactor
 
                 self._timer = reactor.callLater(BATCH_WAIT, self._send)
-        deferred.addCallback(self._outcome, item)
-        return deferred
+        outcome = await maybe_deferred_to_future(deferred)
+        if outcome.status in ("new", "known"):
+            return item
+        raise DropItem(outcome.reason or outcome.status)
 
     def _send(self) -> None:
         if self._timer is not None and self._timer.active():
@@ -58,9 +61,11 @@ class StorePipeline:
             return
         spider = self.crawler.spider
         pages = [item for item, _ in batch]
-        if spider.workers.pool.busy() and not self._here:
-            # Every worker process is busy: the crawl process's writer thread, often idle
-            # meanwhile, prepares this batch (one at a time, so storing never waits long).
+        pool = spider.workers.pool
+        if not pool.started or (pool.busy() and not self._here):
+            # Too few pages for a worker process to pay for its start-up, or every one is
+            # busy: the crawl process's writer thread, often idle meanwhile, prepares this
+            # batch (one at a time when workers run, so storing never waits long).
             self._here = True
             prepared = spider.workers.writer.submit(
                 lambda: [spider.session.prepare(page) for page in pages])
@@ -78,12 +83,6 @@ class StorePipeline:
         for (item, deferred), prepared in zip(batch, results, strict=True):
             stored = spider.workers.writer.submit(spider.session.settle, item, prepared)
             _deferred(stored).chainDeferred(deferred)
-
-    @staticmethod
-    def _outcome(outcome, item):
-        if outcome.status in ("new", "known"):
-            return item
-        raise DropItem(outcome.reason or outcome.status)
 
 
 def _deferred(future: Future) -> Deferred:

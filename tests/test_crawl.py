@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -19,10 +20,12 @@ from sqlalchemy.exc import OperationalError
 
 from hdhwatch.config import child_environment
 from hdhwatch.crawl.run import run_crawl
+from hdhwatch.crawl.workers import POOL_AFTER
 from hdhwatch.demo import DEMO_ROOT
 from hdhwatch.demo.sitesrv import Rule, SiteServer
 from hdhwatch.store.db import open_database
 from hdhwatch.store.models import Article, ArticleUrl, CrawlRun
+from scrapers.spiders.base import FLUSH_EVERY, FLUSH_SECONDS
 
 PAGES = Path(__file__).resolve().parent / "pages"
 DEMO_SOURCES = (DEMO_ROOT / "sources.toml").read_text(encoding="utf-8")
@@ -211,6 +214,35 @@ def slow_feed_crawl(site_root, make_settings, delay: float, *args: str, **popen)
         finally:
             proc.kill()
             proc.wait()
+
+
+def run_rows(settings) -> list[CrawlRun]:
+    db = open_database(settings.database_url, migrate=False)
+    try:
+        with db.session() as session:
+            return list(session.scalars(select(CrawlRun)))
+    except OperationalError:  # the crawl has not created the schema yet
+        return []
+    finally:
+        db.close()
+
+
+def test_a_crawl_killed_before_its_twentieth_page_has_saved_its_counters(
+    site_root, make_settings
+):
+    """The counters are saved every 20 pages and every few seconds: a crawl killed early
+    does not report "fetched 0"."""
+    with slow_feed_crawl(site_root, make_settings, 1.0) as (settings, proc):
+        deadline = time.monotonic() + 4 * FLUSH_SECONDS
+        saved = 0
+        while not saved and time.monotonic() < deadline:
+            saved = sum(run.pages_fetched for run in run_rows(settings))
+            time.sleep(0.1)
+        proc.kill()
+        proc.wait()
+    [run] = run_rows(settings)
+    assert 0 < run.pages_fetched < FLUSH_EVERY, "saved before the 20th page, then killed"
+    assert run.status == "running"  # killed: the next crawl's start ends it
 
 
 def test_a_crawl_stopped_by_sigterm_is_recorded_interrupted_and_the_next_ends_it(
@@ -721,6 +753,24 @@ def worker_pids(pid: int) -> list[int]:
             if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+def crawl_watching_workers(settings, source: str) -> tuple[int, str, set[int]]:
+    """Run the crawl process with two workers on one source: its exit status, its output,
+    and the worker processes seen while it ran."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "2", source],
+        env=child_environment(settings), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    seen: set[int] = set()
+    while proc.poll() is None:
+        try:
+            seen.update(worker_pids(proc.pid))
+        except OSError:  # it exited between two reads
+            break
+        time.sleep(0.01)
+    return proc.returncode, proc.communicate()[0], seen
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
 def test_a_crawl_with_nothing_new_starts_no_worker_process(site_root, make_settings):
     with SiteServer(site_root) as server:
@@ -729,22 +779,31 @@ def test_a_crawl_with_nothing_new_starts_no_worker_process(site_root, make_setti
         assert run_crawl(settings, workers=1)[0].new_articles == 19
         feed = site_root / "extra" / "slow.xml"  # changed: read again, its links all known
         feed.write_text(feed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "hdhwatch.crawl.process", "--workers", "2", "slow"],
-            env=child_environment(settings), stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True,
-        )
-        seen: set[int] = set()
-        while proc.poll() is None:
-            try:
-                seen.update(worker_pids(proc.pid))
-            except OSError:  # it exited between two reads
-                break
-            time.sleep(0.01)
-        output = proc.communicate()[0]
-    assert proc.returncode == 0, output[-2000:]
+        returncode, output, seen = crawl_watching_workers(settings, "slow")
+    assert returncode == 0, output[-2000:]
     assert "slow: fetched 1, new 0, skipped 24" in output, output[-2000:]  # the feed, only
     assert seen == set(), "every article was stored already: no page to prepare"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_crawl_with_few_new_articles_prepares_them_without_worker_processes(
+    site_root, make_settings
+):
+    few = [f"{d}/articles/{p.name}"  # as many as a crawl prepares without workers
+           for d in ("lecourrier-numerique", "sante-connectee", "le-quotidien-du-nuage")
+           for p in sorted((site_root / d / "articles").iterdir())][:POOL_AFTER - 1]
+    (site_root / "extra" / "few.xml").write_text(rss(*few), encoding="utf-8")
+    with SiteServer(site_root) as server:
+        settings = make_settings(feed_source("few", "extra/few.xml").replace(
+            "{{BASE}}", server.base_url))
+        returncode, output, seen = crawl_watching_workers(settings, "few")
+    assert returncode == 0, output[-2000:]
+    assert seen == set(), "a worker's start-up costs more than these pages"
+    [summary] = [line for line in output.splitlines() if line.startswith("few: ")]
+    fetched, new, dropped = (int(re.search(rf"{k} (\d+)", summary)[1])
+                             for k in ("fetched", "new", "dropped"))
+    assert (fetched, new + dropped) == (len(few) + 1, len(few)), summary  # stored or dropped
+    assert new == counts(settings)["articles"] > 0 and "errors: none" in summary, summary
 
 
 def test_the_crawl_process_listens_on_no_port(site_root, make_settings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from typing import NoReturn
 
@@ -21,7 +22,10 @@ from hdhwatch.crawl.workers import PageWorkers
 from hdhwatch.errors import UnknownSource
 from scrapers.middlewares import RefusedRequest
 
-FLUSH_EVERY = 20  # pages: counters reach the database even if the crawl is killed
+# The counters reach the database every FLUSH_EVERY pages, and after a page that comes
+# FLUSH_SECONDS or more after the last save: a killed crawl keeps what it did.
+FLUSH_EVERY = 20
+FLUSH_SECONDS = 2.0
 
 
 class SourceSpider(scrapy.Spider):
@@ -41,6 +45,7 @@ class SourceSpider(scrapy.Spider):
         # ``scrapy crawl`` has its own, in-process.
         self.workers = workers
         self._own_workers = False
+        self._flushed_at = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -113,7 +118,7 @@ class SourceSpider(scrapy.Spider):
     def article_requests(self, source: str, urls: Iterable[str]) -> Iterator[Request]:
         fresh = self.session.new_links(source, urls)
         if fresh:
-            self.workers.expect_pages()
+            self.workers.expect_pages(len(fresh))
         for _url, canonical in fresh:
             yield Request(
                 canonical,
@@ -127,9 +132,12 @@ class SourceSpider(scrapy.Spider):
     def parse_article(self, response):
         source = response.meta["source"]
         self.session.fetched(source)
-        if sum(c.pages_fetched for c in self.session.counts.values()) % FLUSH_EVERY == 0:
+        now = time.monotonic()
+        if (sum(c.pages_fetched for c in self.session.counts.values()) % FLUSH_EVERY == 0
+                or now - self._flushed_at >= FLUSH_SECONDS):
             # by the writer thread, between two articles: the reactor never waits for the
             # database, nor the two threads for each other's SQLite lock
+            self._flushed_at = now
             self.workers.writer.submit(self._flush_counts)
         body = response.text if isinstance(response, TextResponse) else response.body
         yield Page(

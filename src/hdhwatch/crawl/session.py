@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -63,6 +64,7 @@ class CrawlSession:
         self._scheduled: set[str] = set()
         self._validators: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._lock = threading.Lock()
+        self._flushed: dict[int, store.RunCounts] = {}  # each run's counters as last saved
 
     # lifecycle -------------------------------------------------------------
     def open(self) -> None:
@@ -125,11 +127,20 @@ class CrawlSession:
         self.db = None
 
     def flush(self) -> None:
-        """Save the counters so far (a killed crawl keeps them)."""
+        """Save the counters that changed since the last flush (a killed crawl keeps them)."""
         assert self.db is not None
-        with self.db.session() as session:
+        with self._lock:
+            changed = {}
             for name, run_id in self._run_ids.items():
-                store.save_counts(session, run_id, self.counts[name], finished=False)
+                counts = replace(self.counts[name], errors=Counter(self.counts[name].errors))
+                if self._flushed.get(run_id) != counts:
+                    changed[run_id] = counts
+        if not changed:
+            return
+        with self.db.session() as session:
+            for run_id, counts in changed.items():
+                store.save_counts(session, run_id, counts, finished=False)
+        self._flushed.update(changed)
 
     # discovery -------------------------------------------------------------
     def validators(self, source: str, url: str) -> tuple[str | None, str | None]:

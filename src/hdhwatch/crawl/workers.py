@@ -30,9 +30,13 @@ from hdhwatch.classify.providers import ProviderCatalog, default_catalog
 from hdhwatch.config import Settings
 from hdhwatch.crawl.lifeline import die_with_parent
 from hdhwatch.errors import ExtractionError, OffTopic, WorkerFailed
-from hdhwatch.pipeline import Prepared, prepare
+from hdhwatch.prepare import Prepared, prepare
 
 BATCH_SIZE = 8  # pages per message to a worker process
+# New articles a crawl announces before its worker processes start. Fewer are prepared
+# by the writer thread: a worker's start-up (about 0.7 s of CPU) costs as much as
+# preparing some 50 pages, and most scheduled crawls find a handful.
+POOL_AFTER = 2 * BATCH_SIZE
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,8 @@ def _ready() -> None:
 
 class PreparePool:
     """``processes`` worker processes preparing batches of pages, started with ``start``
-    or by the first batch: a crawl that finds nothing new starts none (their start-up,
-    about a second of CPU each, is most of such a crawl's cost)."""
+    or by the first batch: a crawl that finds little or nothing new starts none (their
+    start-up would be most of such a crawl's cost)."""
 
     def __init__(self, settings: Settings, processes: int) -> None:
         self.processes = processes
@@ -112,6 +116,11 @@ class PreparePool:
         with self._lock:
             if self._executor is None:
                 self._executor = self._start()
+
+    @property
+    def started(self) -> bool:
+        with self._lock:
+            return self._executor is not None
 
     def busy(self) -> bool:
         """Whether every worker has a batch and another waits."""
@@ -197,10 +206,14 @@ class PageWorkers:
         self.workers = workers
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="hdhwatch-writer")
         self.pool = PreparePool(settings, workers - 1) if workers > 1 else None
+        self.expected = 0  # new articles announced so far (by the reactor thread)
 
-    def expect_pages(self) -> None:
-        """Articles are on their way: start the worker processes now."""
-        if self.pool is not None:
+    def expect_pages(self, count: int) -> None:
+        """``count`` more articles are on their way: once ``POOL_AFTER`` are, start the
+        worker processes, which get ready while the pages are fetched. Until then the
+        writer thread prepares them."""
+        self.expected += count
+        if self.pool is not None and self.expected >= POOL_AFTER:
             self.pool.start()
 
     def close(self) -> None:
