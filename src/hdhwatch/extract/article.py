@@ -138,9 +138,12 @@ def parse_article(
     Raises ``PageTooLarge``, ``NotHtml``, ``EmptyBody``, or ``ExtractionError`` when
     trafilatura fails.
     """
-    size = len(html) if isinstance(html, bytes) else len(html.encode("utf-8", "surrogatepass"))
-    if size > max_bytes:
-        raise PageTooLarge(f"page is {size} bytes, the limit is {max_bytes}", url)
+    # A character takes at most 4 bytes in UTF-8 (a lone surrogate 3): a str of at most
+    # max_bytes / 4 characters is within the limit without being encoded to count them.
+    if isinstance(html, bytes) or 4 * len(html) > max_bytes:
+        size = len(html) if isinstance(html, bytes) else len(html.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise PageTooLarge(f"page is {size} bytes, the limit is {max_bytes}", url)
     if isinstance(html, bytes):
         _reject_binary(html[:8].decode("latin-1"), url)
         text = _decode(html, content_type)
