@@ -1023,9 +1023,10 @@ def _clean_body(text: str, title: str, lead: str | None, authors: tuple[str, ...
     paragraphs = [p for p in paragraphs if p and not (len(p) < 300 and _READ_ALSO.match(p))]
     # the title and the byline, where trafilatura took them for the first paragraphs
     names = [_hash_key(author) for author in authors]
+    title_key = _hash_key(title)  # _hash_key is a pure function: each key computed once
     while paragraphs and (
-        _hash_key(paragraphs[0]) == _hash_key(title)
-        or (len(paragraphs[0]) < 120 and any(n in _hash_key(paragraphs[0]) for n in names))
+        (first_key := _hash_key(paragraphs[0])) == title_key
+        or (len(paragraphs[0]) < 120 and any(n in first_key for n in names))
     ):
         paragraphs.pop(0)
     if lead:
