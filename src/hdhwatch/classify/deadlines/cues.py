@@ -345,10 +345,16 @@ _NEGATION = re.compile(
     r"n(?<![\w']n)(?:e\s+|')(?:\w+\s+){0,3}?(?:pas|plus(?!\s+(?:tot|tard))|jamais)(?![\w])"
 )
 # Where a clause ends: a cue on the far side of it governs no date.
-_CLAUSE_END = re.compile(
-    r"[;:!?()]|-(?<=\s-)(?=\s)|"
-    + _word_start(["mais", "but", r"tandis\s+que", r"alors\s+que"]) + r"(?![\w])"
-)
+# The matches of "[;:!?()]|-(?<=\s-)(?=\s)|" + _word_start([...]) + "(?![\w])", written as
+# one flat alternation of branches that each open on a literal character, so that re
+# uses its first-character scan (a leading class or group defeats it): no two branches
+# open on the same character, so their order does not matter, and "(?:A|B)(?![\w])" is
+# "A(?![\w])|B(?![\w])".
+_CLAUSE_WORDS = _word_start(["mais", "but", r"tandis\s+que", r"alors\s+que"])
+_CLAUSE_END = re.compile("|".join(
+    [re.escape(mark) for mark in ";:!?()"] + [r"-(?<=\s-)(?=\s)"]
+    + [branch + r"(?![\w])" for branch in _split_top(_CLAUSE_WORDS[3:-1])]
+))
 
 
 _CUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
