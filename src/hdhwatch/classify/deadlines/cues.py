@@ -29,6 +29,7 @@ import tomllib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -344,10 +345,16 @@ _NEGATION = re.compile(
     r"n(?<![\w']n)(?:e\s+|')(?:\w+\s+){0,3}?(?:pas|plus(?!\s+(?:tot|tard))|jamais)(?![\w])"
 )
 # Where a clause ends: a cue on the far side of it governs no date.
-_CLAUSE_END = re.compile(
-    r"[;:!?()]|-(?<=\s-)(?=\s)|"
-    + _word_start(["mais", "but", r"tandis\s+que", r"alors\s+que"]) + r"(?![\w])"
-)
+# The matches of "[;:!?()]|-(?<=\s-)(?=\s)|" + _word_start([...]) + "(?![\w])", written as
+# one flat alternation of branches that each open on a literal character, so that re
+# uses its first-character scan (a leading class or group defeats it): no two branches
+# open on the same character, so their order does not matter, and "(?:A|B)(?![\w])" is
+# "A(?![\w])|B(?![\w])".
+_CLAUSE_WORDS = _word_start(["mais", "but", r"tandis\s+que", r"alors\s+que"])
+_CLAUSE_END = re.compile("|".join(
+    [re.escape(mark) for mark in ";:!?()"] + [r"-(?<=\s-)(?=\s)"]
+    + [branch + r"(?![\w])" for branch in _split_top(_CLAUSE_WORDS[3:-1])]
+))
 
 
 _CUE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -386,9 +393,25 @@ def _word_candidates(text: str) -> dict[str, list[int]]:
 
 
 def _opens_with(key: str, heads: tuple[str, ...]) -> bool:
-    """Whether a word whose first three characters are ``key`` may open with a head."""
-    return any(key[:1].isdecimal() if h == _DIGIT else key.startswith(h) or h.startswith(key)
-               for h in heads)
+    """Whether a word whose first three characters are ``key`` may open with a head: for
+    some head ``h``, ``key.startswith(h) or h.startswith(key)``, or ``h`` is ``_DIGIT`` and
+    ``key`` opens on a decimal digit. Set look-ups (see ``_head_sets``) instead of a pass
+    over every head: each new key of the table is tested against every pattern."""
+    prefixes, shorts, digit = _head_sets(heads)
+    return (key in prefixes or key[:1] in shorts or key[:2] in shorts or key[:3] in shorts
+            or (digit and key[:1].isdecimal()))
+
+
+@cache
+def _head_sets(heads: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str], bool]:
+    """``_opens_with``'s tables for ``heads``. As ``key`` has at most three characters,
+    ``h.startswith(key)`` is ``key`` being one of ``h``'s prefixes of up to three characters
+    (the empty one included), and ``key.startswith(h)`` is ``h``, of at most three
+    characters, being ``key[:1]``, ``key[:2]`` or ``key[:3]``."""
+    words = [h for h in heads if h != _DIGIT]
+    prefixes = frozenset(h[:k] for h in words for k in range(min(3, len(h)) + 1))
+    shorts = frozenset(h for h in words if len(h) <= 3)
+    return prefixes, shorts, _DIGIT in heads
 
 
 def _scan(pattern: re.Pattern[str], text: str,
