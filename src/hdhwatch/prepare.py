@@ -1,7 +1,7 @@
 """The pure half of the pipeline: a fetched page (or a corpus line) becomes a classified
 article, or is dropped for naming no watch term. No database, no network: a crawl's
 worker processes import only this (and the extraction and classification below it),
-not the store, the events or the channels, so they start in about half the time.
+not the store, the events or the channels (their start-up: 0.6 s of CPU, not 1.0).
 ``hdhwatch.pipeline`` stores what this prepares.
 """
 
