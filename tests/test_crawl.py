@@ -768,7 +768,8 @@ def crawl_watching_workers(settings, source: str) -> tuple[int, str, set[int]]:
         except OSError:  # it exited between two reads
             break
         time.sleep(0.01)
-    return proc.returncode, proc.communicate()[0], seen
+    output = proc.communicate()[0]  # sets returncode, also after an exit between two reads
+    return proc.returncode, output, seen
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
