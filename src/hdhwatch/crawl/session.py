@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -132,7 +131,7 @@ class CrawlSession:
         with self._lock:
             changed = {}
             for name, run_id in self._run_ids.items():
-                counts = replace(self.counts[name], errors=Counter(self.counts[name].errors))
+                counts = self.counts[name].copy()
                 if self._flushed.get(run_id) != counts:
                     changed[run_id] = counts
         if not changed:

@@ -34,7 +34,7 @@ from hdhwatch.prepare import Prepared, prepare
 
 BATCH_SIZE = 8  # pages per message to a worker process
 # New articles a crawl announces before its worker processes start. Fewer are prepared
-# by the writer thread: a worker's start-up (about 0.7 s of CPU) costs as much as
+# by the writer thread: a worker's start-up (about 0.6 s of CPU) costs as much as
 # preparing some 50 pages, and most scheduled crawls find a handful.
 POOL_AFTER = 2 * BATCH_SIZE
 

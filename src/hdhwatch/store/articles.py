@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from hdhwatch.config import SourceConfig
 from hdhwatch.records import Article as ArticleRecord
-from hdhwatch.store.db import utcnow
+from hdhwatch.store.db import core_connection, utcnow
 from hdhwatch.store.models import (
     Article,
     ArticleUrl,
@@ -113,6 +113,10 @@ class RunCounts:
         self.errors[kind] += 1
         self.last_error = f"{kind}: {message}"[:2000]
 
+    def copy(self) -> RunCounts:
+        """The counters as they are now, apart from these (which go on counting)."""
+        return replace(self, errors=Counter(self.errors))
+
 
 _SAVE_COUNTS = update(CrawlRun.__table__).where(CrawlRun.__table__.c.id == bindparam("run"))
 
@@ -132,12 +136,10 @@ def save_counts(
     )
     if finished:
         values.update(status=status, finished_at=utcnow())
-    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
-        session.flush()
-    # A Core statement built once, on the session's connection: the ORM's bulk update cost
-    # about 1 ms a call (a cache key, and a pass over loaded objects, of which a crawl's
-    # short sessions have none), and a crawl saves ten runs' counters every 20 pages.
-    session.connection().execute(_SAVE_COUNTS, {"run": run_id, **values})
+    # A Core statement built once: the ORM's bulk update cost about 1 ms a call (a cache
+    # key, and a pass over loaded objects, of which a crawl's short sessions have none),
+    # and a crawl saves ten runs' counters every 20 pages.
+    core_connection(session).execute(_SAVE_COUNTS, {"run": run_id, **values})
 
 
 def get_validators(
@@ -196,9 +198,7 @@ def remember_dropped(
     urls = list(dict.fromkeys(urls))
     if not urls:
         return
-    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
-        session.flush()
-    connection = session.connection()
+    connection = core_connection(session)
     now = utcnow()
     rows = [dict(url=url, url_hash=url_hash(url), reason=reason, terms_version=terms_version,
                  source_id=source_id, dropped_at=now) for url in urls]
@@ -254,9 +254,7 @@ def save_article(
     run_id: int | None = None,
 ) -> SaveResult:
     """Insert the article unless its canonical URL is stored; record every URL it was reached at."""
-    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
-        session.flush()
-    connection = session.connection()
+    connection = core_connection(session)
     sql = _statements(connection.dialect.name)
     key = url_hash(article.url)
     existing, same_text = connection.execute(sql.look_up, {"h": key, "c": content_hash}).one()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hdhwatch.records import Classification
-from hdhwatch.store.db import utcnow
+from hdhwatch.store.db import core_connection, utcnow
 from hdhwatch.store.models import (
     Article,
     DeadlineStatement,
@@ -57,9 +57,7 @@ def persist_new_classification(session: Session, article_id: int, result: Classi
     """The classification of an article ``save_article`` has just inserted (nothing is
     stored about it yet), without loading the article: what a crawl does for every new
     page, in its write transaction."""
-    if session.autoflush:  # what the ORM has pending goes first, as autoflush would have it
-        session.flush()
-    _write(session.connection(), article_id, result)
+    _write(core_connection(session), article_id, result)
 
 
 def _write(connection, article_id: int, result: Classification) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, make_url
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event, make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -79,6 +79,14 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def core_connection(session: Session) -> Connection:
+    """The session's connection, for Core statements built once (the store's hot writes):
+    what the ORM has pending is flushed first, as autoflush would have it before a query."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
 
 
 def make_engine(url: str) -> Engine:
