@@ -53,9 +53,9 @@ def environment(
     }
 
 
-def start_worker(env: dict, log: Path) -> subprocess.Popen:
+def start_worker(env: dict, log: Path, idle_exit: str = IDLE_EXIT) -> subprocess.Popen:
     return subprocess.Popen(
-        [HDHWATCH, "worker", "--idle-exit", IDLE_EXIT],
+        [HDHWATCH, "worker", "--idle-exit", idle_exit],
         env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
 
@@ -152,13 +152,21 @@ def test_a_retry_after_met_by_one_worker_holds_the_others(
     rules[throttled] = Rule(
         status=429, headers=(("Retry-After", str(wait)),), times=1, delay=slow
     )
+    client = redis.Redis.from_url(redis_url)
     with SiteServer(DEMO_ROOT, rules=rules) as site:
         envs = [environment(tmp_path, site, pg_url, redis_url, redis_prefix, name)
                 for name in ("a", "b")]
-        assert subprocess.run([HDHWATCH, "enqueue"], env=envs[0]).returncode == 0
-        workers = [start_worker(env, tmp_path / f"worker{i}.log") for i, env in enumerate(envs)]
+        # Both workers up before there is work: one started late on a loaded machine would
+        # find the queue emptied by the other and have nothing left to be held from. They
+        # wait idle until the enqueue (hence the longer idle exit).
+        workers = [start_worker(env, tmp_path / f"worker{i}.log", idle_exit="10")
+                   for i, env in enumerate(envs)]
         for w in workers:
-            assert w.wait(timeout=240) == 0, (tmp_path / "worker0.log").read_text()[-3000:]
+            worker_id(client, redis_prefix, w.pid)
+        assert subprocess.run([HDHWATCH, "enqueue"], env=envs[0]).returncode == 0
+        for i, w in enumerate(workers):
+            assert w.wait(timeout=240) == 0, (tmp_path / f"worker{i}.log").read_text()[-3000:]
+    client.close()
     assert stored(pg_url) == (ON_TOPIC_DEMO_ARTICLES, ON_TOPIC_DEMO_ARTICLES)
     asked = [r for r in site.requests if r.path == throttled and r.status == 429]
     assert len(asked) == 1
