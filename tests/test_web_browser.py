@@ -117,3 +117,34 @@ def test_every_page_fits_360_px_and_is_saved(browser, web_server, tmp_path):
                 assert overflow <= 0, (name, width, overflow)
     assert len(list(tmp_path.glob("*.png"))) == 2 * len(pages)
     print(f"screenshots in {tmp_path}")
+
+
+LAID_OUT = """
+const svg = document.getElementById("timeline");
+const box = (e) => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+return {labels: [...svg.querySelectorAll(".move-label")].map((e) => [e.textContent, box(e)]),
+        marks: [...svg.querySelectorAll(".mk")].map(box),
+        frame: box(svg.querySelector(".axes rect"))};
+"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_move_label_hides_no_point_and_no_other_label(browsers, web_server, lang):
+    """Each confirmed move's label, as Chromium lays it out, stays inside the plot and
+    covers neither a statement's point nor another label (the demo's last move, a short
+    arrow among many points, once covered the point it starts from)."""
+    browser = browsers(True)
+    browser.set_window_size(1280, 1000)
+    browser.get(f"{web_server}/?lang={lang}")
+    laid = browser.execute_script(LAID_OUT)
+
+    def overlap(a, b):
+        return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+    labels = laid["labels"]
+    assert len(labels) == 3, labels  # the demo's three confirmed moves
+    x0, y0, x1, y1 = laid["frame"]
+    for i, (text, box) in enumerate(labels):
+        assert x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1, (text, box)
+        assert not [m for m in laid["marks"] if overlap(box, m)], text
+        assert not [t for t, other in labels[i + 1:] if overlap(box, other)], text

@@ -23,6 +23,10 @@ WIDTH, HEIGHT = 960, 440
 LEFT, RIGHT, TOP, BOTTOM = 96, 24, 20, 44
 TIP_W, TIP_H = 280, 132
 MAX_POINTS = 400
+# A move's label (14 px bold, style.css): a generous width per character and the box
+# around its baseline, for placing it clear of the points, the arrows and the other labels
+LABEL_CHAR_W, LABEL_ASCENT, LABEL_DESCENT = 8.6, 13, 4
+LABEL_GAP = 8  # px between an arrow and its label
 # (fill, stroke, shape, radius): colours of the CLI's picture, darker greys for contrast
 STYLES = {
     "current": ("#1f5fa8", "#1f5fa8", "circle", 6),
@@ -72,9 +76,9 @@ class Arrow:
     y1: float
     y2: float
     label: str
-    label_y: float
-    label_x: float
-    anchor: str
+    label_y: float = 0
+    label_x: float = 0
+    anchor: str = "start"
 
 
 @dataclass
@@ -96,6 +100,61 @@ class Chart:
 
 def _days(value: str) -> date:
     return date.fromisoformat(value)
+
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label_box(x: float, y: float, anchor: str, text: str) -> Box:
+    width = len(text) * LABEL_CHAR_W
+    x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+    return (x0, y - LABEL_ASCENT, x0 + width, y + LABEL_DESCENT)
+
+
+def _label_spots(arrow: Arrow, preferred: str):
+    """Where a label may go, best first: beside the arrow's middle (on the side with more
+    room first), a little higher or lower, then above its upper end or below its lower."""
+    middle = (arrow.y1 + arrow.y2) / 2 + 4
+    sides = (preferred, "start" if preferred == "end" else "end")
+    for dy in (0, -18, 18, -36, 36):
+        for anchor in sides:
+            x = arrow.x - LABEL_GAP if anchor == "end" else arrow.x + LABEL_GAP
+            yield x, middle + dy, anchor
+    upper, lower = min(arrow.y1, arrow.y2), max(arrow.y1, arrow.y2)
+    for anchor in sides:
+        x = arrow.x - LABEL_GAP if anchor == "end" else arrow.x + LABEL_GAP
+        yield x, upper - LABEL_GAP - LABEL_DESCENT, anchor
+        yield x, lower + LABEL_GAP + LABEL_ASCENT, anchor
+
+
+def _place_labels(chart: Chart) -> None:
+    """Put each move's label where it hides no point, no arrow and no other label, inside
+    the plot; where no spot is free (a crowded chart), where it hides the fewest."""
+    left, top, right, bottom = chart.plot
+    taken: list[Box] = [(p.x - p.style[3] - 2, p.y - p.style[3] - 2,
+                         p.x + p.style[3] + 2, p.y + p.style[3] + 2) for p in chart.points]
+    taken += [(a.x - 4, min(a.y1, a.y2) - 4, a.x + 4, max(a.y1, a.y2) + 4)
+              for a in chart.arrows]
+    for arrow in chart.arrows:
+        preferred = "end" if arrow.x > (left + right) / 2 else "start"
+        best: tuple[int, float, float, str] | None = None
+        for x, y, anchor in _label_spots(arrow, preferred):
+            box = _label_box(x, y, anchor, arrow.label)
+            if box[0] < left + 2 or box[2] > right - 2 or box[1] < top or box[3] > bottom:
+                continue
+            hidden = sum(_overlaps(box, other) for other in taken)
+            if best is None or hidden < best[0]:
+                best = (hidden, x, y, anchor)
+            if not hidden:
+                break
+        if best is None:  # wider than the plot: beside the middle, as it comes
+            best = (0, *next(_label_spots(arrow, preferred)))
+        _, arrow.label_x, arrow.label_y, arrow.anchor = best
+        taken.append(_label_box(arrow.label_x, arrow.label_y, arrow.anchor, arrow.label))
 
 
 def build_chart(rows: Sequence[dict], shifts: Sequence[dict], signals: Sequence[dict],
@@ -169,9 +228,8 @@ def build_chart(rows: Sequence[dict], shifts: Sequence[dict], signals: Sequence[
                                       "en")
                 label = shift["move_short"] if lang == "fr" else (
                     f"{old} → {describe_target(new, shift['to_precision'], 'en')}")
-                anchor = "end" if x > (left + right) / 2 else "start"
-                chart.arrows.append(Arrow(x, y_old, y_new, label, (y_old + y_new) / 2 + 4,
-                                          x - 8 if anchor == "end" else x + 8, anchor))
+                chart.arrows.append(Arrow(x, y_old, y_new, label))
         path.append(f"H{fx(x1 - timedelta(days=30)):.1f}")
         chart.step = " ".join(path)
+        _place_labels(chart)
     return chart
