@@ -8,6 +8,7 @@ import pytest
 
 from hdhwatch.classify.providers import (
     DEFAULT_PROVIDERS_PATH,
+    Certification,
     ProviderCatalog,
     default_catalog,
     find_frames,
@@ -15,6 +16,7 @@ from hdhwatch.classify.providers import (
     load_providers,
 )
 from hdhwatch.errors import ConfigError
+from hdhwatch.read.words import describe_certification, describe_jurisdiction
 
 FORMAT_TABLE = (
     "Microsoft", "Amazon Web Services", "Google", "OVHcloud", "Outscale", "Oodrive",
@@ -46,6 +48,8 @@ def test_catalog_facts(catalog: ProviderCatalog) -> None:
     assert microsoft.country == "US" and "Cloud Act" in microsoft.jurisdiction
     assert microsoft.certified("HDS") and not microsoft.certified("SecNumCloud")
     assert catalog.get("ovh").jurisdiction.startswith("FR")
+    bleu = catalog.get("Bleu")
+    assert (bleu.operated_by, bleu.technology) == (("Orange", "Capgemini"), "Microsoft")
     with pytest.raises(KeyError):
         catalog.get("Nobody Cloud")
 
@@ -68,6 +72,8 @@ def test_default_catalog_is_cached_and_accepts_a_path() -> None:
          '[[provider.guarded]]\nforms = ["B"]\ncase = 1\n', "unknown key"),
         ('[[provider]]\nname = "A"\naliases = ["A"]\n[[provider.certification]]\nname = "HDS"\n'
          'date = "2018/01"\n', "'date'"),
+        ('[[provider]]\nname = "A"\naliases = ["A"]\noperated_by = "Orange"\n',
+         "'operated_by' must be a list of strings"),
     ],
 )  # fmt: skip
 def test_bad_catalog_raises_config_error(tmp_path: Path, content: str, message: str) -> None:
@@ -350,3 +356,18 @@ def test_frame_counts_and_first_sentence() -> None:
     assert frames["Cloud Act"].sentence == "Le Cloud Act inquiète."
     assert [m.name for m in find_frames(text)] == ["HDS", "Cloud Act"]
     assert text[frames["HDS"].offset :].startswith("hébergeur")
+
+
+def test_a_provider_s_facts_in_the_reader_s_words(catalog: ProviderCatalog) -> None:
+    bleu, s3ns, microsoft = (catalog.get(n) for n in ("Bleu", "S3NS", "Microsoft"))
+    assert describe_jurisdiction(bleu, "en") == (
+        "FR, EU (operated by Orange and Capgemini on Microsoft technology)")
+    assert describe_jurisdiction(bleu, "fr") == (
+        "FR, UE (exploité par Orange et Capgemini sur une technologie Microsoft)")
+    assert describe_jurisdiction(s3ns, "fr") == (
+        "FR, UE (exploité par Thales sur une technologie Google)")
+    assert describe_jurisdiction(microsoft, "fr") == "US (Cloud Act)"
+    unsure = Certification("SecNumCloud", confirmed=False)
+    assert describe_certification(unsure, "fr") == "SecNumCloud (non confirmée)"
+    assert describe_certification(unsure, "en") == "SecNumCloud (unconfirmed)"
+    assert describe_certification(Certification("HDS", "2018"), "fr") == "HDS (2018)"

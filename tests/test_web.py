@@ -252,6 +252,14 @@ def test_providers_per_month_with_jurisdiction(web):
     assert "Scaleway" in html and "Microsoft" in html
     assert "US (Cloud Act)" in html and "SecNumCloud" in html
     assert re.search(r"<title>20\d\d-\d\d\u00a0: \d+</title>", html)  # a bar per month
+    # the catalogue's facts in the reader's language, and "mois" as French writes it
+    assert "FR, UE (exploité par Orange et Capgemini sur une technologie Microsoft)" in html
+    assert "SecNumCloud (non confirmée)" in html and "unconfirmed" not in html
+    assert re.search(r"<summary>\d+ mois</summary>", html) and "mois(s)" not in html
+    english = web.get("/providers?lang=en").text
+    assert "FR, EU (operated by Orange and Capgemini on Microsoft technology)" in english
+    assert "SecNumCloud (unconfirmed)" in english
+    assert re.search(r"<summary>(1 month|\d+ months)</summary>", english)
 
 
 def test_no_secret_on_any_page(demo_store, tmp_path):

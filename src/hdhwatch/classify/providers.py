@@ -71,6 +71,8 @@ class Provider:
     parent: str = ""
     note: str = ""
     certifications: tuple[Certification, ...] = ()
+    operated_by: tuple[str, ...] = ()  # a joint venture's operators …
+    technology: str = ""  # … and whose cloud they run
 
     def certified(self, name: str) -> bool:
         """Whether the catalogue records a confirmed certification ``name``."""
@@ -152,6 +154,8 @@ def parse_providers(data: Mapping[str, Any], origin: str = "providers.toml") -> 
                 parent=str(raw.get("parent", "")),
                 note=str(raw.get("note", "")),
                 certifications=certifications,
+                operated_by=_strings(raw, "operated_by", where),
+                technology=str(raw.get("technology", "")),
             )
         )
     names = [p.name for p in providers]

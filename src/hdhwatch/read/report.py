@@ -25,7 +25,12 @@ from sqlalchemy.orm import Session, selectinload
 from hdhwatch.classify.deadlines import label_of, labels
 from hdhwatch.classify.providers import ProviderCatalog
 from hdhwatch.events.timeline import MOVE, known_target
-from hdhwatch.read.words import describe_target, short_target
+from hdhwatch.read.words import (
+    describe_certification,
+    describe_jurisdiction,
+    describe_target,
+    short_target,
+)
 from hdhwatch.records import TARGET_KINDS
 from hdhwatch.store.models import (
     Article,
@@ -265,7 +270,7 @@ def current_target(session: Session) -> dict | None:
 # --- providers -------------------------------------------------------------------------------
 def provider_counts(
     session: Session, since: date | None = None, catalog: ProviderCatalog | None = None,
-    *, relevant_only: bool = True, provider: str | None = None,
+    *, relevant_only: bool = True, provider: str | None = None, lang: str = "en",
 ) -> list[dict]:
     """Articles and mentions per provider per month of publication, oldest month first.
 
@@ -274,7 +279,7 @@ def provider_counts(
     cloud news that merely names a watch term included. ``provider`` (a
     canonical name) keeps that provider's rows only. Syndicated copies are
     not counted twice. ``jurisdiction`` and ``certifications`` come from the
-    catalogue; a provider it does not know has none.
+    catalogue, in words of ``lang``; a provider it does not know has none.
     """
     when = func.coalesce(Article.published_at, Article.fetched_at)
     month = _utc_text(session, when, "month").label("month")
@@ -295,7 +300,7 @@ def provider_counts(
     facts: dict[str, tuple[str, list[str]]] = {}  # the catalogue's lookup folds every alias
     for month_value, provider, articles, mentions in session.execute(stmt):
         if provider not in facts:
-            facts[provider] = _catalog_facts(catalog, provider)
+            facts[provider] = _catalog_facts(catalog, provider, lang)
         jurisdiction, certifications = facts[provider]
         rows.append({
             "month": month_value,
@@ -309,18 +314,17 @@ def provider_counts(
     return rows
 
 
-def _catalog_facts(catalog: ProviderCatalog | None, name: str) -> tuple[str, list[str]]:
+def _catalog_facts(
+    catalog: ProviderCatalog | None, name: str, lang: str
+) -> tuple[str, list[str]]:
     if catalog is None:
         return "", []
     try:
         provider = catalog.get(name)
     except KeyError:
         return "", []
-    certifications = [
-        c.name + (f" ({c.date})" if c.date else "") + ("" if c.confirmed else " (unconfirmed)")
-        for c in provider.certifications
-    ]
-    return provider.jurisdiction, certifications
+    certifications = [describe_certification(c, lang) for c in provider.certifications]
+    return describe_jurisdiction(provider, lang), certifications
 
 
 # --- export ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ mail channel and the reports both use them, so they live below both.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 MONTHS = {
@@ -130,3 +131,34 @@ def event_words(kind: str, subject: str, lang: str = "fr") -> str:
     if template is None:
         return f"{kind.replace('_', ' ')}: {subject}"
     return template.format(subject=subject)
+
+
+def _and(names: tuple[str, ...] | list[str], lang: str) -> str:
+    word = " et " if lang == "fr" else " and "
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + word + names[-1]
+
+
+def describe_jurisdiction(provider, lang: str = "fr") -> str:
+    """A catalogue provider's jurisdiction, with who runs a joint venture on whose cloud:
+    'FR, EU (operated by Thales on Google technology)'; '' when the catalogue has none."""
+    lang = language_of(lang)
+    words = provider.jurisdiction
+    if lang == "fr":  # the catalogue writes the European Union as English does
+        words = re.sub(r"\bEU\b", "UE", words)
+    run = []
+    if provider.operated_by:
+        run.append(("exploité par " if lang == "fr" else "operated by ")
+                   + _and(provider.operated_by, lang))
+    if provider.technology:
+        run.append(f"sur une technologie {provider.technology}" if lang == "fr"
+                   else f"on {provider.technology} technology")
+    return f"{words} ({' '.join(run)})" if words and run else words or " ".join(run)
+
+
+def describe_certification(certification, lang: str = "fr") -> str:
+    """'HDS (2018)', 'SecNumCloud (unconfirmed)'; 'SecNumCloud (non confirmée)'."""
+    lang = language_of(lang)
+    words = certification.name + (f" ({certification.date})" if certification.date else "")
+    if not certification.confirmed:
+        words += " (non confirmée)" if lang == "fr" else " (unconfirmed)"
+    return words

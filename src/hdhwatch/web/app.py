@@ -338,7 +338,8 @@ def providers(request: Request) -> Response:
     catalog = site.catalog()
     with site.session() as session:
         rows = provider_counts(session, None, catalog,
-                               relevant_only=request.query_params.get("all") != "1")
+                               relevant_only=request.query_params.get("all") != "1",
+                               lang=request.state.lang)
     by_provider: dict[str, dict] = {}
     for row in rows:
         entry = by_provider.setdefault(row["provider"], {
