@@ -111,7 +111,7 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 def _label_box(x: float, y: float, anchor: str, text: str) -> Box:
     width = len(text) * LABEL_CHAR_W
-    x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+    x0 = x if anchor == "start" else x - width
     return (x0, y - LABEL_ASCENT, x0 + width, y + LABEL_DESCENT)
 
 
