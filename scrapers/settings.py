@@ -10,7 +10,7 @@ NEWSPIDER_MODULE = "scrapers.spiders"
 
 USER_AGENT = HDHWATCH_SETTINGS.user_agent
 ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS = HDHWATCH_SETTINGS.concurrent_requests
 # Items (and requests) handled at once per response. An article response yields one page
 # and a feed's requests are queued one by one: Scrapy's default (100) only adds a cost per
 # response (about 45% of Scrapy's own CPU on the benchmark's pages).

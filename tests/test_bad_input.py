@@ -119,6 +119,8 @@ CASES = [
      "[crawl] download_delay: Input should be greater than or equal to 0, not -1"),
     ("concurrency-zero", ["sources"], {}, MAIN + "[crawl]\nconcurrent_per_domain = 0\n", None,
      2, "[crawl] concurrent_per_domain"),
+    ("requests-zero", ["sources"], {}, MAIN + "[crawl]\nconcurrent_requests = 0\n", None,
+     2, "[crawl] concurrent_requests: Input should be greater than or equal to 1"),
     ("retries-fraction", ["sources"], {}, MAIN + "[crawl]\nretry_times = 2.5\n", None, 2,
      "[crawl] retry_times: Input should be a valid integer, not 2.5"),
     ("crawl-key-typo", ["sources"], {}, MAIN + "[crawl]\ndownload_dealy = 1\n", None, 2,

@@ -36,13 +36,15 @@ IDLE_EXIT = "3"
 
 
 def environment(
-    tmp_path: Path, site: SiteServer, db_url: str, redis_url: str, prefix: str, name: str = ""
+    tmp_path: Path, site: SiteServer, db_url: str, redis_url: str, prefix: str, name: str = "",
+    crawl: str = "",
 ):
-    """A worker's environment; ``name``: its own User-Agent, to tell its requests apart."""
+    """A worker's environment; ``name``: its own User-Agent, to tell its requests apart;
+    ``crawl``: more lines of its [crawl] table."""
     sources = DEMO_SOURCES.replace("{{BASE}}", site.base_url)
     agent = f'user_agent = "hdhwatch-test-worker-{name}"\n' if name else ""
     config = write_config(
-        tmp_path / f"config{name}", sources, f'redis_prefix = "{prefix}"\n{agent}'
+        tmp_path / f"config{name}", sources, f'redis_prefix = "{prefix}"\n{agent}{crawl}'
     )
     return {
         **os.environ,
@@ -145,8 +147,10 @@ def test_a_retry_after_met_by_one_worker_holds_the_others(
     tmp_path, pg_url, redis_url, redis_prefix
 ):
     wait, slow = 4, 1.5  # generous: a loaded machine answers and sends late
-    # The first item of the first feed, answered slowly: by the time its 429 goes out,
-    # both workers hold requests to the site (each takes at most 16 at a time, of 31).
+    # The first item of the first feed, answered slowly. Each worker holds at most 4
+    # requests at a time: both hold some when the 429 goes out, or take some from the queue
+    # (of 31 articles, at most 8 + 7 are taken or fetched by then) while the hold lasts, so
+    # the worker that did not meet it has requests to make after it, however late it came.
     throttled = "/lecourrier-numerique/articles/scaleway-chantier-migration-health-data-hub.html"
     rules = {path: Rule(delay=0.2) for path in ARTICLES}
     rules[throttled] = Rule(
@@ -154,7 +158,8 @@ def test_a_retry_after_met_by_one_worker_holds_the_others(
     )
     client = redis.Redis.from_url(redis_url)
     with SiteServer(DEMO_ROOT, rules=rules) as site:
-        envs = [environment(tmp_path, site, pg_url, redis_url, redis_prefix, name)
+        envs = [environment(tmp_path, site, pg_url, redis_url, redis_prefix, name,
+                            crawl="concurrent_requests = 4\n")
                 for name in ("a", "b")]
         # Both workers up before there is work: one started late on a loaded machine would
         # find the queue emptied by the other and have nothing left to be held from. They

@@ -93,6 +93,7 @@ class Settings:
     watch_terms: tuple[str, ...]
     sources: tuple[SourceConfig, ...]
     concurrent_per_domain: int = 2
+    concurrent_requests: int = 16
     download_delay: float = 0.5
     autothrottle: bool = True
     download_timeout: float = 30.0
@@ -302,6 +303,7 @@ class _Schema(BaseModel):
 class _Crawl(_Schema):
     user_agent: Annotated[str, AfterValidator(_one_line)] | None = None
     concurrent_per_domain: int = Field(2, ge=1, le=32)
+    concurrent_requests: int = Field(16, ge=1, le=256)
     download_delay: float = Field(0.5, ge=0, le=3600)
     autothrottle: bool = True
     download_timeout: float = Field(30.0, gt=0, le=3600)
@@ -591,6 +593,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         watch_terms=tuple(main.watch_terms),
         sources=sources,
         concurrent_per_domain=crawl.concurrent_per_domain,
+        concurrent_requests=crawl.concurrent_requests,
         download_delay=crawl.download_delay,
         autothrottle=crawl.autothrottle,
         download_timeout=crawl.download_timeout,
