@@ -1,4 +1,5 @@
-"""Dates and targets in words, in French or English: the wording every reader sees.
+"""Dates, targets and providers' facts in words, in French or English: the wording every
+reader sees.
 
 ``describe_target`` and ``format_day`` give a target or a day in full words
 (mails, reports); ``short_target`` a target in few (tables, the plot). The
@@ -152,7 +153,9 @@ def describe_jurisdiction(provider, lang: str = "fr") -> str:
     if provider.technology:
         run.append(f"sur une technologie {provider.technology}" if lang == "fr"
                    else f"on {provider.technology} technology")
-    return f"{words} ({' '.join(run)})" if words and run else words or " ".join(run)
+    if not run:
+        return words
+    return f"{words} ({' '.join(run)})" if words else " ".join(run)
 
 
 def describe_certification(certification, lang: str = "fr") -> str:
